@@ -1,0 +1,1 @@
+"""Forward-Forward training-dynamics study: the algorithm, free of Snakemake."""

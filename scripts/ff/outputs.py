@@ -1,0 +1,99 @@
+"""Writing and merging a treatment's training outputs (history, predictions, weights, run)."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ff.train import TrainingResult
+
+HISTORY_COLUMNS = [
+    "seed", "epoch", "step", "split", "layer", "accuracy", "accuracy_skip_first",
+    "loss", "goodness_pos", "goodness_neg", "separation",
+]  # fmt: skip
+
+
+def versions() -> dict:
+    import scipy
+    import snakemake
+
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+        "snakemake": snakemake.__version__,
+    }
+
+
+def device_description(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)}"
+    return f"cpu: {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
+
+
+def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
+    """paths: history, predictions, weights, run."""
+    history = pd.DataFrame(result.history).reindex(columns=HISTORY_COLUMNS)
+    history.to_csv(paths["history"], sep="\t", index=False, float_format="%.6g")
+    np.savez_compressed(
+        paths["predictions"],
+        validation=np.stack(result.validation_predictions, 1),  # [S, evaluations, depth+2, n]
+        epochs=np.asarray(result.evaluation_epochs),
+        test=result.test_predictions,  # [S, depth + 2, n]
+        seeds=np.asarray(result.weights["seeds"]),
+    )
+    torch.save(result.weights, paths["weights"])
+    run = {
+        **run_info,
+        "seconds_per_epoch": result.seconds_per_epoch,
+        "evaluation_seconds": result.eval_seconds,
+        "resumed_from_epoch": result.resumed_from_epoch,
+        "versions": versions(),
+    }
+    Path(paths["run"]).write_text(json.dumps(run, indent=2) + "\n")
+
+
+def load_weights(path: Path) -> dict:
+    return torch.load(path, weights_only=True)
+
+
+def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
+    """Concatenate seed chunks (inputs grouped by file name) along the seed axis."""
+    histories = [pd.read_csv(path, sep="\t", dtype={"layer": str}) for path in chunks["history"]]
+    pd.concat(histories).to_csv(paths["history"], sep="\t", index=False, float_format="%.6g")
+
+    archives = [dict(np.load(path)) for path in chunks["predictions"]]
+    np.savez_compressed(
+        paths["predictions"],
+        validation=np.concatenate([a["validation"] for a in archives]),
+        epochs=archives[0]["epochs"],
+        test=np.concatenate([a["test"] for a in archives]),
+        seeds=np.concatenate([a["seeds"] for a in archives]),
+    )
+
+    parts = [load_weights(path) for path in chunks["weights"]]
+    torch.save(
+        {
+            "seeds": [seed for part in parts for seed in part["seeds"]],
+            "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts))],
+            "biases": [torch.cat(bs) for bs in zip(*(p["biases"] for p in parts))],
+        },
+        paths["weights"],
+    )
+
+    runs = [json.loads(Path(path).read_text()) for path in chunks["run"]]
+    merged = {**runs[0], "seeds": [seed for run in runs for seed in run["seeds"]]}
+    merged["jobs"] = [
+        {key: run[key] for key in ("seeds", "device", "seconds_per_epoch", "evaluation_seconds", "resumed_from_epoch")}
+        for run in runs
+    ]
+    Path(paths["run"]).write_text(json.dumps(merged, indent=2) + "\n")

@@ -1,0 +1,323 @@
+"""The training loop: all seeds of a treatment at once, evaluated several times per epoch,
+checkpointed every epoch so that a killed job resumes where it stopped."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ff.config import Treatment, TrainSettings, config_hash
+from ff.data import Splits
+from ff.model import BatchedFF, ff_loss, label_free
+from ff.negatives import data_order, validation_wrong_labels
+
+log = logging.getLogger(__name__)
+
+LAYER_METRICS = ("accuracy", "loss", "goodness_pos", "goodness_neg", "separation")
+EVAL_MEMORY_BYTES = 256 * 2**20  # activations of one evaluation chunk
+
+
+class DivergenceError(RuntimeError):
+    """A seed's loss became NaN or infinite."""
+
+
+def choose_device(requested: str) -> torch.device:
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("training.device is 'cuda' but no CUDA device is visible: use 'auto' or 'cpu'")
+    return torch.device(requested)
+
+
+def configure_torch(threads: int, allow_tf32: bool) -> None:
+    torch.set_num_threads(max(1, threads))
+    torch.use_deterministic_algorithms(True)
+    torch.backends.cudnn.benchmark = False
+    torch.backends.cuda.matmul.allow_tf32 = allow_tf32
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
+
+
+def to_body(images: np.ndarray, device: torch.device) -> torch.Tensor:
+    """uint8 [n, 784] -> float [n, 784] in [0, 1] with the label pixels zeroed."""
+    return label_free(torch.from_numpy(np.asarray(images)).to(device=device, dtype=torch.float32) / 255)
+
+
+@dataclass
+class EvalSet:
+    body: torch.Tensor  # [n, 784]
+    labels: torch.Tensor  # [n]
+    wrong: torch.Tensor  # [n], a fixed wrong label for the negative sample
+
+    @classmethod
+    def from_arrays(cls, images: np.ndarray, labels: np.ndarray, device: torch.device) -> EvalSet:
+        return cls(
+            body=to_body(images, device),
+            labels=torch.from_numpy(labels.astype(np.int64)).to(device),
+            wrong=torch.from_numpy(validation_wrong_labels(labels).astype(np.int64)).to(device),
+        )
+
+
+@dataclass
+class Evaluation:
+    """One evaluation of all seeds: predictions [S, depth + 2, n] (layers, model, model without
+    the first layer) and per-seed metrics [S, depth] or [S]."""
+
+    predictions: torch.Tensor
+    accuracy: torch.Tensor  # [S, depth + 2]
+    loss: torch.Tensor
+    goodness_pos: torch.Tensor
+    goodness_neg: torch.Tensor
+    separation: torch.Tensor
+
+
+def evaluate(model: BatchedFF, data: EvalSet, theta: float) -> Evaluation:
+    seeds, width = len(model.seeds), model.width
+    chunk = max(1, EVAL_MEMORY_BYTES // (seeds * 10 * width * 4 * 2))
+    g = model.label_goodness(data.body, chunk=chunk)  # [S, depth, n, 10]
+    model_all = g.sum(1).argmax(-1)
+    model_skip_first = g[:, 1:].sum(1).argmax(-1) if model.depth > 1 else model_all
+    predictions = torch.cat([g.argmax(-1), model_all[:, None], model_skip_first[:, None]], 1)
+    g_pos = g.gather(-1, data.labels.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
+    g_neg = g.gather(-1, data.wrong.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
+    separation = ((g_pos > theta).float().mean(-1) + (g_neg < theta).float().mean(-1)) / 2
+    return Evaluation(
+        predictions=predictions.to(torch.uint8),
+        accuracy=(predictions == data.labels).float().mean(-1),
+        loss=ff_loss(g_pos, g_neg, theta),
+        goodness_pos=g_pos.mean(-1),
+        goodness_neg=g_neg.mean(-1),
+        separation=separation,
+    )
+
+
+def evaluation_rows(ev: Evaluation, seeds: list[int], depth: int, split: str, epoch: float, step: int) -> list[dict]:
+    """History rows (one per seed and layer, plus the model) of one evaluation."""
+    values = {name: getattr(ev, name).cpu().numpy() for name in LAYER_METRICS}
+    rows = []
+    for s, seed in enumerate(seeds):
+        base = {"seed": seed, "epoch": epoch, "step": step, "split": split}
+        for layer in range(depth):
+            rows.append({**base, "layer": str(layer + 1), **{k: float(v[s, layer]) for k, v in values.items()}})
+        rows.append({
+            **base, "layer": "model",
+            "accuracy": float(values["accuracy"][s, depth]),
+            "accuracy_skip_first": float(values["accuracy"][s, depth + 1]),
+        })  # fmt: skip
+    return rows
+
+
+def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> list[int]:
+    """Steps (1-based, within an epoch) after which to evaluate; the last is the epoch's end."""
+    points = {round(steps_per_epoch * j / evals_per_epoch) for j in range(1, evals_per_epoch + 1)}
+    return sorted(point for point in points if point > 0)
+
+
+@dataclass
+class TrainingResult:
+    history: list[dict]
+    validation_predictions: list[np.ndarray]  # per evaluation: uint8 [S, depth + 2, n]
+    evaluation_epochs: list[float]
+    test_predictions: np.ndarray | None = None  # uint8 [S, depth + 2, n]
+    weights: dict | None = None
+    seconds_per_epoch: list[float] = field(default_factory=list)
+    eval_seconds: float = 0.0
+    epochs_done: int = 0
+    resumed_from_epoch: int = 0
+
+
+class Trainer:
+    def __init__(
+        self,
+        treatment: Treatment,
+        settings: TrainSettings,
+        seeds: list[int] | range,
+        splits: Splits,
+        wrong_labels: np.ndarray,
+        device: torch.device,
+    ):
+        """wrong_labels: uint8 [S, epochs, 50000], the negatives of each seed."""
+        self.treatment, self.settings, self.seeds, self.device = treatment, settings, list(seeds), device
+        n = min(settings.train_size, len(splits.train_y))
+        self.n_train = n
+        self.train_body = to_body(splits.train_x[:n], device)
+        self.train_labels = torch.from_numpy(splits.train_y[:n].astype(np.int64)).to(device)
+        self.wrong_labels = torch.from_numpy(np.asarray(wrong_labels)[:, :, :n].astype(np.int64)).to(device)
+        self.validation = EvalSet.from_arrays(splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device)
+        self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
+        self.theta = settings.theta_for(treatment.width)
+        self.model = BatchedFF(self.seeds, treatment.depth, treatment.width, settings.goodness).to(device)
+        self.optimizer = make_optimizer(settings, self.model.parameters())
+        self.hash = config_hash(treatment, settings, range(self.seeds[0], self.seeds[-1] + 1))
+        self.steps_per_epoch = n // settings.batch_size
+        if self.steps_per_epoch == 0:
+            raise ValueError(f"training.train_size {n} is smaller than training.batch_size {settings.batch_size}")
+        total = settings.total_epochs(treatment.depth)
+        if self.wrong_labels.shape[1] < total:
+            raise ValueError(f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: rerun make_negatives")
+
+    def active_layers(self, epoch: int) -> tuple[int, int]:
+        """[first, last) layers trained in `epoch` (all at once, or one at a time if greedy)."""
+        if self.settings.schedule == "greedy":
+            layer = epoch // self.settings.epochs
+            return layer, layer + 1
+        return 0, self.treatment.depth
+
+    def batch_indices(self, epoch: int) -> torch.Tensor:
+        """[steps, S, batch] indices into the training images, each seed in its own order."""
+        batch, steps = self.settings.batch_size, self.steps_per_epoch
+        orders = np.stack([data_order(seed, epoch, self.n_train)[: steps * batch] for seed in self.seeds])
+        return torch.from_numpy(orders.reshape(len(self.seeds), steps, batch).transpose(1, 0, 2).copy()).to(self.device)
+
+    def train_step(self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]) -> torch.Tensor:
+        """One update of all seeds; returns per-layer [depth, S, 3] (loss, g_pos, g_neg)."""
+        first, last = layers
+        seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
+        body = self.train_body[indices]  # [S, B, 784]
+        pos = self.train_labels[indices]  # [S, B]
+        neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
+        goodness = self.model.training_goodness(body, pos, neg, layers=last)
+        stats = torch.full((self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device)
+        total = 0
+        for layer in range(first, last):
+            g_pos, g_neg = goodness[layer]
+            loss = ff_loss(g_pos, g_neg, self.theta)  # [S]
+            total = total + loss.sum()  # seeds are independent: the sum's gradient is per seed
+            stats[layer] = torch.stack([loss.detach(), g_pos.detach().mean(-1), g_neg.detach().mean(-1)], -1)
+        self.optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        self.optimizer.step()
+        return stats
+
+    def run(self, checkpoint: Path | None = None) -> TrainingResult:
+        depth, total_epochs = self.treatment.depth, self.settings.total_epochs(self.treatment.depth)
+        result = self.load_checkpoint(checkpoint)
+        if result is None:
+            result = TrainingResult([], [], [])
+            self._record_validation(result, 0.0, 0)
+        eval_points = evaluation_steps(self.steps_per_epoch, self.settings.evals_per_epoch)
+        for epoch in range(result.epochs_done, total_epochs):
+            layers = self.active_layers(epoch)
+            indices = self.batch_indices(epoch)
+            first_bad_step = torch.full((len(self.seeds),), -1, dtype=torch.long, device=self.device)
+            train_seconds, previous = 0.0, 0
+            for point in eval_points:
+                started = time.perf_counter()
+                sums = torch.zeros(depth, len(self.seeds), 3, device=self.device)
+                for step in range(previous, point):
+                    stats = self.train_step(indices[step], epoch, layers)
+                    sums += stats
+                    finite = torch.isfinite(stats[layers[0] : layers[1], :, 0]).all(0)
+                    first_bad_step = torch.where((first_bad_step < 0) & ~finite, step, first_bad_step)
+                self._synchronize()
+                train_seconds += time.perf_counter() - started
+                self._check_divergence(first_bad_step, epoch)
+                at = epoch + point / self.steps_per_epoch
+                global_step = epoch * self.steps_per_epoch + point
+                result.history += self._train_rows(sums / (point - previous), at, global_step, layers)
+                started = time.perf_counter()
+                model_accuracy = self._record_validation(result, at, global_step)
+                result.eval_seconds += time.perf_counter() - started
+                previous = point
+            result.seconds_per_epoch.append(train_seconds)
+            result.epochs_done = epoch + 1
+            log.info(
+                "%s epoch %d/%d: %.2f s training, validation model accuracy per seed %s",
+                self.treatment.id, epoch + 1, total_epochs, train_seconds,
+                " ".join(f"{a:.4f}" for a in model_accuracy),
+            )  # fmt: skip
+            if checkpoint is not None:
+                self.save_checkpoint(checkpoint, result)
+        test = evaluate(self.model, self.test, self.theta)
+        result.history += evaluation_rows(test, self.seeds, depth, "test", float(total_epochs), total_epochs * self.steps_per_epoch)
+        result.test_predictions = test.predictions.cpu().numpy()
+        result.weights = self.weights()
+        return result
+
+    def _record_validation(self, result: TrainingResult, epoch: float, step: int) -> np.ndarray:
+        """Evaluate on validation, append to the result; returns the model accuracy per seed."""
+        ev = evaluate(self.model, self.validation, self.theta)
+        result.history += evaluation_rows(ev, self.seeds, self.treatment.depth, "validation", epoch, step)
+        result.validation_predictions.append(ev.predictions.cpu().numpy())
+        result.evaluation_epochs.append(epoch)
+        return ev.accuracy[:, self.treatment.depth].cpu().numpy()
+
+    def _train_rows(self, means: torch.Tensor, epoch: float, step: int, layers: tuple[int, int]) -> list[dict]:
+        means = means.cpu().numpy()  # [depth, S, 3]
+        return [
+            {"seed": seed, "epoch": epoch, "step": step, "split": "train", "layer": str(layer + 1),
+             "loss": float(means[layer, s, 0]), "goodness_pos": float(means[layer, s, 1]),
+             "goodness_neg": float(means[layer, s, 2])}
+            for s, seed in enumerate(self.seeds) for layer in range(*layers)
+        ]  # fmt: skip
+
+    def _check_divergence(self, first_bad_step: torch.Tensor, epoch: int) -> None:
+        bad = first_bad_step.cpu().numpy()
+        for s, step in enumerate(bad):
+            if step >= 0:
+                raise DivergenceError(
+                    f"treatment {self.treatment.id}, seed {self.seeds[s]}: the loss became NaN or "
+                    f"infinite at step {epoch * self.steps_per_epoch + step + 1} (epoch {epoch + 1}, "
+                    f"step {step + 1} of {self.steps_per_epoch}); lower training.learning_rate "
+                    f"(now {self.settings.learning_rate}) or change training.theta"
+                )
+
+    def _synchronize(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+
+    def weights(self) -> dict:
+        return {
+            "seeds": self.seeds,
+            "weights": [w.detach().cpu() for w in self.model.weights],  # [S, in, out]
+            "biases": [b.detach().cpu()[:, 0, :] for b in self.model.biases],  # [S, out]
+        }
+
+    def save_checkpoint(self, path: Path, result: TrainingResult) -> None:
+        state = {
+            "hash": self.hash,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "history": result.history,
+            "validation_predictions": torch.from_numpy(np.stack(result.validation_predictions)),
+            "evaluation_epochs": result.evaluation_epochs,
+            "seconds_per_epoch": result.seconds_per_epoch,
+            "eval_seconds": result.eval_seconds,
+            "epochs_done": result.epochs_done,
+        }
+        partial = Path(f"{path}.partial")
+        torch.save(state, partial)
+        os.replace(partial, path)  # atomic: a kill mid-save leaves the previous checkpoint
+
+    def load_checkpoint(self, path: Path | None) -> TrainingResult | None:
+        if path is None or not Path(path).exists():
+            return None
+        state = torch.load(path, map_location=self.device, weights_only=True)
+        if state["hash"] != self.hash:
+            log.warning("ignoring %s: it was written with other settings", path)
+            return None
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        log.info("%s: resuming after epoch %d from %s", self.treatment.id, state["epochs_done"], path)
+        return TrainingResult(
+            history=state["history"],
+            validation_predictions=list(state["validation_predictions"].cpu().numpy()),
+            evaluation_epochs=state["evaluation_epochs"],
+            seconds_per_epoch=state["seconds_per_epoch"],
+            eval_seconds=state["eval_seconds"],
+            epochs_done=state["epochs_done"],
+            resumed_from_epoch=state["epochs_done"],
+        )
+
+
+def make_optimizer(settings: TrainSettings, parameters) -> torch.optim.Optimizer:
+    if settings.optimizer == "adam":
+        return torch.optim.Adam(parameters, lr=settings.learning_rate)
+    if settings.optimizer == "sgd":
+        return torch.optim.SGD(parameters, lr=settings.learning_rate, momentum=0.9)
+    raise ValueError(f"training.optimizer {settings.optimizer!r} is not one of 'adam', 'sgd'")

@@ -1,0 +1,93 @@
+# Config helpers: the treatment grid, seed chunks, input functions and wildcard constraints.
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
+
+from ff.config import (
+    Treatment,
+    TrainSettings,
+    chunk_name,
+    parse_chunk_name,
+    seed_chunks,
+    treatments,
+)
+
+TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
+TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
+SEED_CHUNKS = [
+    chunk_name(chunk)
+    for chunk in seed_chunks(config["seeds"], TRAIN_SETTINGS.max_seeds_per_job)
+]
+TRAIN_FILES = {
+    "history": "history.tsv",
+    "predictions": "predictions.npz",
+    "weights": "weights.pt",
+    "run": "run.json",
+}
+
+
+wildcard_constraints:
+    dataset="|".join(config["datasets"]),
+    treatment="|".join(TREATMENTS),
+    chunk="|".join(SEED_CHUNKS),
+    seed=r"\d+",
+
+
+def treatment_of(wildcards):
+    return TREATMENTS[wildcards.treatment]
+
+
+def data_source(wildcards):
+    return config["data"][wildcards.dataset]
+
+
+def negatives_epochs():
+    """Epochs of wrong labels to draw: enough for the longest treatment."""
+    return max(TRAIN_SETTINGS.total_epochs(depth) for depth in config["depths"])
+
+
+def negatives_of_chunk(wildcards):
+    dataset = treatment_of(wildcards).dataset
+    return [
+        f"results/negatives/{dataset}/{config['negatives']}/seed{seed}.npy"
+        for seed in parse_chunk_name(wildcards.chunk)
+    ]
+
+
+def dataset_of_treatment(wildcards):
+    return f"results/data/{treatment_of(wildcards).dataset}.npz"
+
+
+def chunks_of_treatment(wildcards):
+    """The seed chunks' outputs, grouped by file: {"history": [...], ...}."""
+    return {
+        name: expand(
+            f"results/train/{{treatment}}/{{chunk}}/{file}",
+            treatment=wildcards.treatment,
+            chunk=SEED_CHUNKS,
+        )
+        for name, file in TRAIN_FILES.items()
+    }
+
+
+def train_gpus(wildcards):
+    return 0 if TRAIN_SETTINGS.device == "cpu" else 1
+
+
+def train_mem_mb(wildcards, attempt):
+    """Data on the device plus activations; generous, and more on a retry."""
+    treatment = treatment_of(wildcards)
+    seeds = len(parse_chunk_name(wildcards.chunk))
+    activations = seeds * treatment.width * treatment.depth * 10_000 * 10 * 4 // 2**20
+    return (2000 + activations) * attempt
+
+
+def train_runtime(wildcards, attempt):
+    """Minutes: a CPU-sized guess that SLURM users raise in their profile if needed."""
+    return 60 * attempt
+
+
+def trained_outputs():
+    return expand("results/train/{treatment}/{file}", treatment=TREATMENTS, file=TRAIN_FILES.values())
