@@ -19,6 +19,6 @@ include: "workflow/rules/train.smk"
 
 
 rule all:
+    default_target: True
     input:
         trained_outputs(),
-    default_target: True

@@ -4,5 +4,8 @@ from ff.logs import start_logging
 from ff.outputs import merge_outputs
 
 log = start_logging(snakemake.log[0])
-merge_outputs({name: list(snakemake.input[name]) for name in ("history", "predictions", "weights", "run")}, snakemake.output)
+merge_outputs(
+    {name: list(snakemake.input[name]) for name in ("history", "predictions", "weights", "run")},
+    snakemake.output,
+)
 log.info("merged %d chunk(s) into %s", len(snakemake.input.history), ", ".join(snakemake.output))

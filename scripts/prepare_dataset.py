@@ -9,4 +9,10 @@ log = start_logging(snakemake.log[0])
 dataset = snakemake.wildcards.dataset
 splits = prepare_splits(dataset, Path(snakemake.input[0]).parent)
 save_splits(splits, snakemake.output[0])
-log.info("%s: %d train, %d validation, %d test images", dataset, len(splits.train_y), len(splits.val_y), len(splits.test_y))
+log.info(
+    "%s: %d train, %d validation, %d test images",
+    dataset,
+    len(splits.train_y),
+    len(splits.val_y),
+    len(splits.test_y),
+)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ff.config import Treatment, TrainSettings, config_hash, parse_chunk_name
+from ff.config import TrainSettings, Treatment, config_hash, parse_chunk_name
 from ff.data import load_splits
 from ff.logs import start_logging
 from ff.outputs import device_description, write_outputs
@@ -19,7 +19,9 @@ configure_torch(snakemake.threads, settings.allow_tf32)
 log.info("%s, seeds %s, on %s", treatment.id, list(seeds), device_description(device))
 
 wrong_labels = np.stack([np.load(path) for path in snakemake.input.negatives])
-trainer = Trainer(treatment, settings, seeds, load_splits(snakemake.input.data), wrong_labels, device)
+trainer = Trainer(
+    treatment, settings, seeds, load_splits(snakemake.input.data), wrong_labels, device
+)
 checkpoint = Path(snakemake.params.checkpoint)
 result = trainer.run(checkpoint=checkpoint)
 write_outputs(

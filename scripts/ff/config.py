@@ -71,7 +71,9 @@ def treatments(config: dict) -> list[Treatment]:
 
 def seed_chunks(n_seeds: int, max_per_job: int) -> list[range]:
     """Seeds 0..n-1 cut into consecutive ranges of at most `max_per_job`."""
-    return [range(start, min(start + max_per_job, n_seeds)) for start in range(0, n_seeds, max_per_job)]
+    return [
+        range(start, min(start + max_per_job, n_seeds)) for start in range(0, n_seeds, max_per_job)
+    ]
 
 
 def chunk_name(seeds: range) -> str:

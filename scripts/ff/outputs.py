@@ -14,9 +14,18 @@ import torch
 from ff.train import TrainingResult
 
 HISTORY_COLUMNS = [
-    "seed", "epoch", "step", "split", "layer", "accuracy", "accuracy_skip_first",
-    "loss", "goodness_pos", "goodness_neg", "separation",
-]  # fmt: skip
+    "seed",
+    "epoch",
+    "step",
+    "split",
+    "layer",
+    "accuracy",
+    "accuracy_skip_first",
+    "loss",
+    "goodness_pos",
+    "goodness_neg",
+    "separation",
+]
 
 
 def versions() -> dict:
@@ -84,8 +93,8 @@ def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
     torch.save(
         {
             "seeds": [seed for part in parts for seed in part["seeds"]],
-            "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts))],
-            "biases": [torch.cat(bs) for bs in zip(*(p["biases"] for p in parts))],
+            "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts), strict=True)],
+            "biases": [torch.cat(bs) for bs in zip(*(p["biases"] for p in parts), strict=True)],
         },
         paths["weights"],
     )
@@ -93,7 +102,16 @@ def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
     runs = [json.loads(Path(path).read_text()) for path in chunks["run"]]
     merged = {**runs[0], "seeds": [seed for run in runs for seed in run["seeds"]]}
     merged["jobs"] = [
-        {key: run[key] for key in ("seeds", "device", "seconds_per_epoch", "evaluation_seconds", "resumed_from_epoch")}
+        {
+            key: run[key]
+            for key in (
+                "seeds",
+                "device",
+                "seconds_per_epoch",
+                "evaluation_seconds",
+                "resumed_from_epoch",
+            )
+        }
         for run in runs
     ]
     Path(paths["run"]).write_text(json.dumps(merged, indent=2) + "\n")

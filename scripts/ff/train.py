@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ff.config import Treatment, TrainSettings, config_hash
+from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import Splits
 from ff.model import BatchedFF, ff_loss, label_free
 from ff.negatives import data_order, validation_wrong_labels
@@ -31,7 +31,9 @@ def choose_device(requested: str) -> torch.device:
     if requested == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if requested == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("training.device is 'cuda' but no CUDA device is visible: use 'auto' or 'cpu'")
+        raise RuntimeError(
+            "training.device is 'cuda' but no CUDA device is visible: use 'auto' or 'cpu'"
+        )
     return torch.device(requested)
 
 
@@ -45,7 +47,7 @@ def configure_torch(threads: int, allow_tf32: bool) -> None:
 
 def to_body(images: np.ndarray, device: torch.device) -> torch.Tensor:
     """uint8 [n, 784] -> float [n, 784] in [0, 1] with the label pixels zeroed."""
-    return label_free(torch.from_numpy(np.asarray(images)).to(device=device, dtype=torch.float32) / 255)
+    return label_free(torch.tensor(images, device=device, dtype=torch.float32) / 255)
 
 
 @dataclass
@@ -96,19 +98,30 @@ def evaluate(model: BatchedFF, data: EvalSet, theta: float) -> Evaluation:
     )
 
 
-def evaluation_rows(ev: Evaluation, seeds: list[int], depth: int, split: str, epoch: float, step: int) -> list[dict]:
+def evaluation_rows(
+    ev: Evaluation, seeds: list[int], depth: int, split: str, epoch: float, step: int
+) -> list[dict]:
     """History rows (one per seed and layer, plus the model) of one evaluation."""
     values = {name: getattr(ev, name).cpu().numpy() for name in LAYER_METRICS}
     rows = []
     for s, seed in enumerate(seeds):
         base = {"seed": seed, "epoch": epoch, "step": step, "split": split}
         for layer in range(depth):
-            rows.append({**base, "layer": str(layer + 1), **{k: float(v[s, layer]) for k, v in values.items()}})
-        rows.append({
-            **base, "layer": "model",
-            "accuracy": float(values["accuracy"][s, depth]),
-            "accuracy_skip_first": float(values["accuracy"][s, depth + 1]),
-        })  # fmt: skip
+            rows.append(
+                {
+                    **base,
+                    "layer": str(layer + 1),
+                    **{k: float(v[s, layer]) for k, v in values.items()},
+                }
+            )
+        rows.append(
+            {
+                **base,
+                "layer": "model",
+                "accuracy": float(values["accuracy"][s, depth]),
+                "accuracy_skip_first": float(values["accuracy"][s, depth + 1]),
+            }
+        )
     return rows
 
 
@@ -142,24 +155,40 @@ class Trainer:
         device: torch.device,
     ):
         """wrong_labels: uint8 [S, epochs, 50000], the negatives of each seed."""
-        self.treatment, self.settings, self.seeds, self.device = treatment, settings, list(seeds), device
+        self.treatment, self.settings, self.seeds, self.device = (
+            treatment,
+            settings,
+            list(seeds),
+            device,
+        )
         n = min(settings.train_size, len(splits.train_y))
         self.n_train = n
         self.train_body = to_body(splits.train_x[:n], device)
         self.train_labels = torch.from_numpy(splits.train_y[:n].astype(np.int64)).to(device)
-        self.wrong_labels = torch.from_numpy(np.asarray(wrong_labels)[:, :, :n].astype(np.int64)).to(device)
-        self.validation = EvalSet.from_arrays(splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device)
+        self.wrong_labels = torch.from_numpy(
+            np.asarray(wrong_labels)[:, :, :n].astype(np.int64)
+        ).to(device)
+        self.validation = EvalSet.from_arrays(
+            splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device
+        )
         self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
         self.theta = settings.theta_for(treatment.width)
-        self.model = BatchedFF(self.seeds, treatment.depth, treatment.width, settings.goodness).to(device)
+        self.model = BatchedFF(self.seeds, treatment.depth, treatment.width, settings.goodness).to(
+            device
+        )
         self.optimizer = make_optimizer(settings, self.model.parameters())
         self.hash = config_hash(treatment, settings, range(self.seeds[0], self.seeds[-1] + 1))
         self.steps_per_epoch = n // settings.batch_size
         if self.steps_per_epoch == 0:
-            raise ValueError(f"training.train_size {n} is smaller than training.batch_size {settings.batch_size}")
+            raise ValueError(
+                f"training.train_size {n} is smaller than training.batch_size {settings.batch_size}"
+            )
         total = settings.total_epochs(treatment.depth)
         if self.wrong_labels.shape[1] < total:
-            raise ValueError(f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: rerun make_negatives")
+            raise ValueError(
+                f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
+                "rerun make_negatives"
+            )
 
     def active_layers(self, epoch: int) -> tuple[int, int]:
         """[first, last) layers trained in `epoch` (all at once, or one at a time if greedy)."""
@@ -171,10 +200,16 @@ class Trainer:
     def batch_indices(self, epoch: int) -> torch.Tensor:
         """[steps, S, batch] indices into the training images, each seed in its own order."""
         batch, steps = self.settings.batch_size, self.steps_per_epoch
-        orders = np.stack([data_order(seed, epoch, self.n_train)[: steps * batch] for seed in self.seeds])
-        return torch.from_numpy(orders.reshape(len(self.seeds), steps, batch).transpose(1, 0, 2).copy()).to(self.device)
+        orders = np.stack(
+            [data_order(seed, epoch, self.n_train)[: steps * batch] for seed in self.seeds]
+        )
+        return torch.from_numpy(
+            orders.reshape(len(self.seeds), steps, batch).transpose(1, 0, 2).copy()
+        ).to(self.device)
 
-    def train_step(self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]) -> torch.Tensor:
+    def train_step(
+        self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
+    ) -> torch.Tensor:
         """One update of all seeds; returns per-layer [depth, S, 3] (loss, g_pos, g_neg)."""
         first, last = layers
         seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
@@ -182,13 +217,17 @@ class Trainer:
         pos = self.train_labels[indices]  # [S, B]
         neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
         goodness = self.model.training_goodness(body, pos, neg, layers=last)
-        stats = torch.full((self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device)
+        stats = torch.full(
+            (self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device
+        )
         total = 0
         for layer in range(first, last):
             g_pos, g_neg = goodness[layer]
             loss = ff_loss(g_pos, g_neg, self.theta)  # [S]
             total = total + loss.sum()  # seeds are independent: the sum's gradient is per seed
-            stats[layer] = torch.stack([loss.detach(), g_pos.detach().mean(-1), g_neg.detach().mean(-1)], -1)
+            stats[layer] = torch.stack(
+                [loss.detach(), g_pos.detach().mean(-1), g_neg.detach().mean(-1)], -1
+            )
         self.optimizer.zero_grad(set_to_none=True)
         total.backward()
         self.optimizer.step()
@@ -204,7 +243,9 @@ class Trainer:
         for epoch in range(result.epochs_done, total_epochs):
             layers = self.active_layers(epoch)
             indices = self.batch_indices(epoch)
-            first_bad_step = torch.full((len(self.seeds),), -1, dtype=torch.long, device=self.device)
+            first_bad_step = torch.full(
+                (len(self.seeds),), -1, dtype=torch.long, device=self.device
+            )
             train_seconds, previous = 0.0, 0
             for point in eval_points:
                 started = time.perf_counter()
@@ -213,13 +254,17 @@ class Trainer:
                     stats = self.train_step(indices[step], epoch, layers)
                     sums += stats
                     finite = torch.isfinite(stats[layers[0] : layers[1], :, 0]).all(0)
-                    first_bad_step = torch.where((first_bad_step < 0) & ~finite, step, first_bad_step)
+                    first_bad_step = torch.where(
+                        (first_bad_step < 0) & ~finite, step, first_bad_step
+                    )
                 self._synchronize()
                 train_seconds += time.perf_counter() - started
                 self._check_divergence(first_bad_step, epoch)
                 at = epoch + point / self.steps_per_epoch
                 global_step = epoch * self.steps_per_epoch + point
-                result.history += self._train_rows(sums / (point - previous), at, global_step, layers)
+                result.history += self._train_rows(
+                    sums / (point - previous), at, global_step, layers
+                )
                 started = time.perf_counter()
                 model_accuracy = self._record_validation(result, at, global_step)
                 result.eval_seconds += time.perf_counter() - started
@@ -228,13 +273,23 @@ class Trainer:
             result.epochs_done = epoch + 1
             log.info(
                 "%s epoch %d/%d: %.2f s training, validation model accuracy per seed %s",
-                self.treatment.id, epoch + 1, total_epochs, train_seconds,
+                self.treatment.id,
+                epoch + 1,
+                total_epochs,
+                train_seconds,
                 " ".join(f"{a:.4f}" for a in model_accuracy),
-            )  # fmt: skip
+            )
             if checkpoint is not None:
                 self.save_checkpoint(checkpoint, result)
         test = evaluate(self.model, self.test, self.theta)
-        result.history += evaluation_rows(test, self.seeds, depth, "test", float(total_epochs), total_epochs * self.steps_per_epoch)
+        result.history += evaluation_rows(
+            test,
+            self.seeds,
+            depth,
+            "test",
+            float(total_epochs),
+            total_epochs * self.steps_per_epoch,
+        )
         result.test_predictions = test.predictions.cpu().numpy()
         result.weights = self.weights()
         return result
@@ -242,28 +297,41 @@ class Trainer:
     def _record_validation(self, result: TrainingResult, epoch: float, step: int) -> np.ndarray:
         """Evaluate on validation, append to the result; returns the model accuracy per seed."""
         ev = evaluate(self.model, self.validation, self.theta)
-        result.history += evaluation_rows(ev, self.seeds, self.treatment.depth, "validation", epoch, step)
+        result.history += evaluation_rows(
+            ev, self.seeds, self.treatment.depth, "validation", epoch, step
+        )
         result.validation_predictions.append(ev.predictions.cpu().numpy())
         result.evaluation_epochs.append(epoch)
         return ev.accuracy[:, self.treatment.depth].cpu().numpy()
 
-    def _train_rows(self, means: torch.Tensor, epoch: float, step: int, layers: tuple[int, int]) -> list[dict]:
+    def _train_rows(
+        self, means: torch.Tensor, epoch: float, step: int, layers: tuple[int, int]
+    ) -> list[dict]:
         means = means.cpu().numpy()  # [depth, S, 3]
         return [
-            {"seed": seed, "epoch": epoch, "step": step, "split": "train", "layer": str(layer + 1),
-             "loss": float(means[layer, s, 0]), "goodness_pos": float(means[layer, s, 1]),
-             "goodness_neg": float(means[layer, s, 2])}
-            for s, seed in enumerate(self.seeds) for layer in range(*layers)
-        ]  # fmt: skip
+            {
+                "seed": seed,
+                "epoch": epoch,
+                "step": step,
+                "split": "train",
+                "layer": str(layer + 1),
+                "loss": float(means[layer, s, 0]),
+                "goodness_pos": float(means[layer, s, 1]),
+                "goodness_neg": float(means[layer, s, 2]),
+            }
+            for s, seed in enumerate(self.seeds)
+            for layer in range(*layers)
+        ]
 
     def _check_divergence(self, first_bad_step: torch.Tensor, epoch: int) -> None:
         bad = first_bad_step.cpu().numpy()
         for s, step in enumerate(bad):
             if step >= 0:
                 raise DivergenceError(
-                    f"treatment {self.treatment.id}, seed {self.seeds[s]}: the loss became NaN or "
-                    f"infinite at step {epoch * self.steps_per_epoch + step + 1} (epoch {epoch + 1}, "
-                    f"step {step + 1} of {self.steps_per_epoch}); lower training.learning_rate "
+                    f"treatment {self.treatment.id}, seed {self.seeds[s]}: the loss became NaN "
+                    f"or infinite at step {epoch * self.steps_per_epoch + step + 1} (epoch "
+                    f"{epoch + 1}, step {step + 1} of {self.steps_per_epoch}); lower "
+                    "training.learning_rate "
                     f"(now {self.settings.learning_rate}) or change training.theta"
                 )
 
@@ -303,7 +371,9 @@ class Trainer:
             return None
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
-        log.info("%s: resuming after epoch %d from %s", self.treatment.id, state["epochs_done"], path)
+        log.info(
+            "%s: resuming after epoch %d from %s", self.treatment.id, state["epochs_done"], path
+        )
         return TrainingResult(
             history=state["history"],
             validation_predictions=list(state["validation_predictions"].cpu().numpy()),

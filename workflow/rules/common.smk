@@ -90,4 +90,8 @@ def train_runtime(wildcards, attempt):
 
 
 def trained_outputs():
-    return expand("results/train/{treatment}/{file}", treatment=TREATMENTS, file=TRAIN_FILES.values())
+    return expand(
+        "results/train/{treatment}/{file}",
+        treatment=TREATMENTS,
+        file=TRAIN_FILES.values(),
+    )

