@@ -1,4 +1,8 @@
-rule train:
+# train_seeds: one (GPU) job per chunk of at most training.max_seeds_per_job seeds, all its
+# seeds trained as one batched computation. train: the treatment's outputs, seed chunks joined.
+
+
+rule train_seeds:
     input:
         data=dataset_of_treatment,
         negatives=negatives_of_chunk,
@@ -8,9 +12,9 @@ rule train:
         weights=temp("results/train/{treatment}/{chunk}/weights.pt"),
         run=temp("results/train/{treatment}/{chunk}/run.json"),
     log:
-        "logs/train/{treatment}/{chunk}.log",
+        "logs/train_seeds/{treatment}/{chunk}.log",
     benchmark:
-        "benchmarks/train/{treatment}/{chunk}.tsv"
+        "benchmarks/train_seeds/{treatment}/{chunk}.tsv"
     conda:
         "../../envs/train.yaml"
     threads: 4
@@ -22,10 +26,10 @@ rule train:
         settings=config["training"],
         checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
     script:
-        "../../scripts/train.py"
+        "../../scripts/train_seeds.py"
 
 
-rule merge_seed_chunks:
+rule train:
     input:
         unpack(chunks_of_treatment),
     output:
@@ -34,8 +38,8 @@ rule merge_seed_chunks:
         weights="results/train/{treatment}/weights.pt",
         run="results/train/{treatment}/run.json",
     log:
-        "logs/merge_seed_chunks/{treatment}.log",
+        "logs/train/{treatment}.log",
     conda:
         "../../envs/train.yaml"
     script:
-        "../../scripts/merge_seed_chunks.py"
+        "../../scripts/train.py"

@@ -1,0 +1,39 @@
+"""Rule train_seeds: all seeds of one chunk of a treatment, trained as one batched computation."""
+
+from pathlib import Path
+
+import numpy as np
+
+from ff.config import TrainSettings, Treatment, config_hash, parse_chunk_name
+from ff.data import load_splits
+from ff.logs import start_logging
+from ff.outputs import device_description, write_outputs
+from ff.train import Trainer, choose_device, configure_torch
+
+log = start_logging(snakemake.log[0])
+treatment = Treatment.from_id(snakemake.wildcards.treatment)
+settings = TrainSettings.from_config(snakemake.params.settings)
+seeds = parse_chunk_name(snakemake.wildcards.chunk)
+device = choose_device(settings.device)
+configure_torch(snakemake.threads, settings.allow_tf32)
+log.info("%s, seeds %s, on %s", treatment.id, list(seeds), device_description(device))
+
+wrong_labels = np.stack([np.load(path) for path in snakemake.input.negatives])
+trainer = Trainer(
+    treatment, settings, seeds, load_splits(snakemake.input.data), wrong_labels, device
+)
+checkpoint = Path(snakemake.params.checkpoint)
+result = trainer.run(checkpoint=checkpoint)
+write_outputs(
+    result,
+    snakemake.output,
+    {
+        "treatment": treatment.id,
+        "seeds": list(seeds),
+        "device": device_description(device),
+        "config_hash": config_hash(treatment, settings, seeds),
+        "settings": snakemake.params.settings,
+    },
+)
+checkpoint.unlink(missing_ok=True)
+log.info("done: %s", ", ".join(snakemake.output))
