@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import torch
 import yaml
-
 from conftest import ROOT, copy_workflow
+
 from ff.data import CANONICAL_MD5, RAW_FILES
 
 TINY = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())

@@ -85,14 +85,19 @@ class BatchedFF(torch.nn.Module):
     def first_layer(
         self, body_product: torch.Tensor, inv_rms: torch.Tensor, onehot: torch.Tensor
     ) -> torch.Tensor:
-        """Activity of layer 1 from the shared body product [S, B, H], inv RMS [S|1, B, 1] and
-        one-hot labels [S, B, 10]."""
-        label_part = torch.bmm(onehot, self.weights[0][:, :N_CLASSES, :])
-        return F.relu((body_product + label_part) * inv_rms + self.biases[0])
+        """Activity of layer 1 from the shared body product [S, B, H], inverse RMS of the
+        labelled input [S|1, B, 1] and one-hot labels [S, B, 10]."""
+        pre = torch.baddbmm(body_product, onehot, self.weights[0][:, :N_CLASSES, :])
+        return F.relu(torch.addcmul(self.biases[0], pre, inv_rms))
 
-    def deeper_layer(self, layer: int, activity: torch.Tensor) -> torch.Tensor:
+    def deeper_layer(self, layer: int, activity: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        """Activity of `layer` from the previous layer's activity [S, B, H_in] and goodness
+        [S, B]. RMS normalisation is a per-row scale, applied after the product:
+        rms(a) @ W = (a @ W) / rms(a), and mean(a^2) is the goodness over the width."""
+        mean_square = g if self.goodness_kind == "mean" else g / activity.shape[-1]
+        inv_rms = torch.rsqrt(mean_square + RMS_EPS).unsqueeze(-1)
         return F.relu(
-            torch.baddbmm(self.biases[layer], rms_normalize(activity), self.weights[layer])
+            torch.addcmul(self.biases[layer], torch.bmm(activity, self.weights[layer]), inv_rms)
         )
 
     def training_goodness(
@@ -105,13 +110,14 @@ class BatchedFF(torch.nn.Module):
         batch = body.shape[1]
         inv_rms = torch.rsqrt((body.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
         body_product = torch.bmm(body, self.weights[0])  # [S, B, H], shared by pos and neg
-        onehot = F.one_hot(torch.cat([pos_labels, neg_labels], 1).long(), N_CLASSES).to(body.dtype)
+        labels = torch.cat([pos_labels, neg_labels], 1)
+        onehot = F.one_hot(labels.long(), N_CLASSES).to(body.dtype)
         activity = self.first_layer(body_product.repeat(1, 2, 1), inv_rms.repeat(1, 2, 1), onehot)
-        out = []
-        for layer in range(layers):
-            if layer > 0:
-                activity = self.deeper_layer(layer, activity.detach())
-            g = goodness(activity, self.goodness_kind)  # [S, 2B]
+        g = goodness(activity, self.goodness_kind)  # [S, 2B]
+        out = [(g[:, :batch], g[:, batch:])]
+        for layer in range(1, layers):
+            activity = self.deeper_layer(layer, activity.detach(), g.detach())
+            g = goodness(activity, self.goodness_kind)
             out.append((g[:, :batch], g[:, batch:]))
         return out
 
@@ -134,7 +140,7 @@ class BatchedFF(torch.nn.Module):
             activity = self.first_layer(product, inv_rms.repeat(N_CLASSES, 1), onehot)
             per_layer = [goodness(activity, self.goodness_kind)]
             for layer in range(1, self.depth):
-                activity = self.deeper_layer(layer, activity)
+                activity = self.deeper_layer(layer, activity, per_layer[-1])
                 per_layer.append(goodness(activity, self.goodness_kind))
             g = torch.stack(per_layer, 1)  # [S, depth, 10n]
             out.append(g.view(seeds, self.depth, N_CLASSES, n).transpose(2, 3))

@@ -387,7 +387,7 @@ class Trainer:
 
 def make_optimizer(settings: TrainSettings, parameters) -> torch.optim.Optimizer:
     if settings.optimizer == "adam":
-        return torch.optim.Adam(parameters, lr=settings.learning_rate)
+        return torch.optim.Adam(parameters, lr=settings.learning_rate, fused=True)
     if settings.optimizer == "sgd":
         return torch.optim.SGD(parameters, lr=settings.learning_rate, momentum=0.9)
     raise ValueError(f"training.optimizer {settings.optimizer!r} is not one of 'adam', 'sgd'")

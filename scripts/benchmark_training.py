@@ -1,0 +1,250 @@
+"""Training throughput, measured side by side in one run (a benchmark, not a test).
+
+(a) batched: the project's trainer, all seeds in one batched computation;
+(b) sequential: the project's trainer, the same seeds one after another;
+(c) plain: a reference FF written the way public PyTorch examples are (one nn.Linear and one
+    Adam per layer, one seed at a time, labels overlaid on full images), same recipe;
+(d) the machine's fp32 matrix-product rate on the shapes of (a).
+
+Throughput counts positive training samples per second, summed over seeds; evaluation is not
+timed. Example:
+
+    python scripts/benchmark_training.py --depth 3 --width 200 --seeds 8 --json bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ff.config import TrainSettings, Treatment  # noqa: E402
+from ff.data import Splits  # noqa: E402
+from ff.model import INPUT_SIZE  # noqa: E402
+from ff.negatives import data_order, random_wrong_labels  # noqa: E402
+from ff.train import Trainer, choose_device, configure_torch  # noqa: E402
+
+
+def synthetic_splits(n_train: int, seed: int = 0) -> Splits:
+    """Random images: throughput does not depend on what the pixels show."""
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, size=(n_train + 200, INPUT_SIZE), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=n_train + 200).astype(np.uint8)
+    return Splits(
+        images[:n_train],
+        labels[:n_train],
+        images[n_train:],
+        labels[n_train:],
+        images[:100],
+        labels[:100],
+    )
+
+
+def project_trainer_seconds(args, splits: Splits, seeds: list[int], device: torch.device) -> float:
+    settings = TrainSettings(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        train_size=args.train_size,
+        evals_per_epoch=1,
+        eval_size=100,
+        device=device.type,
+    )
+    negatives = np.stack([random_wrong_labels(splits.train_y, s, args.epochs) for s in seeds])
+    trainer = Trainer(
+        Treatment("bench", args.depth, args.width), settings, seeds, splits, negatives, device
+    )
+    return sum(trainer.run().seconds_per_epoch)
+
+
+class PlainLayer(torch.nn.Linear):
+    """One FF layer as public examples write it: its own optimiser, RMS-normalised input."""
+
+    def __init__(self, fan_in: int, fan_out: int, lr: float, theta: float):
+        super().__init__(fan_in, fan_out)
+        self.optimizer = torch.optim.Adam(self.parameters(), lr=lr)
+        self.theta = theta
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x / torch.sqrt(x.pow(2).mean(1, keepdim=True) + 1e-8)
+        return F.relu(super().forward(x))
+
+    def train_on(
+        self, x_pos: torch.Tensor, x_neg: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        h_pos, h_neg = self.forward(x_pos), self.forward(x_neg)
+        g_pos, g_neg = h_pos.pow(2).sum(1), h_neg.pow(2).sum(1)
+        loss = (F.softplus(self.theta - g_pos) + F.softplus(g_neg - self.theta)).mean()
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return h_pos.detach(), h_neg.detach()
+
+
+def overlay(x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    x = x.clone()
+    x[:, :10] = F.one_hot(labels, 10).float()
+    return x
+
+
+def plain_seconds(args, splits: Splits, seeds: list[int], device: torch.device) -> float:
+    images = (
+        torch.tensor(splits.train_x[: args.train_size], dtype=torch.float32, device=device) / 255
+    )
+    labels = torch.tensor(splits.train_y[: args.train_size], dtype=torch.long, device=device)
+    steps = args.train_size // args.batch_size
+    total = 0.0
+    for seed in seeds:
+        torch.manual_seed(seed)
+        sizes = [INPUT_SIZE] + [args.width] * args.depth
+        layers = [
+            PlainLayer(a, b, args.lr, float(args.width)).to(device)
+            for a, b in zip(sizes, sizes[1:], strict=True)
+        ]
+        wrong = torch.tensor(
+            random_wrong_labels(splits.train_y[: args.train_size], seed, args.epochs), device=device
+        )
+        for epoch in range(args.epochs):
+            order = torch.tensor(data_order(seed, epoch, args.train_size), device=device)
+            synchronize(device)
+            started = time.perf_counter()
+            for step in range(steps):
+                batch = order[step * args.batch_size : (step + 1) * args.batch_size]
+                x_pos = overlay(images[batch], labels[batch])
+                x_neg = overlay(images[batch], wrong[epoch, batch].long())
+                for layer in layers:
+                    x_pos, x_neg = layer.train_on(x_pos, x_neg)
+            synchronize(device)
+            total += time.perf_counter() - started
+    return total
+
+
+def training_flops_per_step(seeds: int, batch: int, depth: int, width: int) -> float:
+    """Matrix-product FLOPs of one step of the batched trainer: forward, plus the weight
+    gradient (inputs are detached, so no input gradient). Layer 1's image product is shared by
+    positives and negatives; deeper layers see both (2 x batch rows)."""
+    first = 2 * seeds * batch * INPUT_SIZE * width
+    deeper = (depth - 1) * 2 * seeds * (2 * batch) * width * width
+    return 2 * (first + deeper)
+
+
+def matmul_gflops(
+    seeds: int, batch: int, depth: int, width: int, device: torch.device, seconds: float = 2.0
+) -> float:
+    """fp32 rate of exactly the products that training_flops_per_step counts."""
+    gen = torch.Generator(device="cpu").manual_seed(0)
+
+    def rand(*shape):
+        return torch.rand(*shape, generator=gen).to(device)
+
+    x1, w1, g1 = (
+        rand(seeds, batch, INPUT_SIZE),
+        rand(seeds, INPUT_SIZE, width),
+        rand(seeds, batch, width),
+    )
+    x, w, g = (
+        rand(seeds, 2 * batch, width),
+        rand(seeds, width, width),
+        rand(seeds, 2 * batch, width),
+    )
+
+    def one_step():
+        torch.bmm(x1, w1)
+        torch.bmm(x1.transpose(1, 2), g1)
+        for _ in range(depth - 1):
+            torch.bmm(x, w)
+            torch.bmm(x.transpose(1, 2), g)
+
+    for _ in range(3):
+        one_step()
+    synchronize(device)
+    started, repeats = time.perf_counter(), 0
+    while time.perf_counter() - started < seconds:
+        one_step()
+        repeats += 1
+    synchronize(device)
+    elapsed = time.perf_counter() - started
+    return training_flops_per_step(seeds, batch, depth, width) * repeats / elapsed / 1e9
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--depth", type=int, default=3)
+    parser.add_argument("--width", type=int, default=200)
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--train-size", type=int, default=10_000)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--lr", type=float, default=0.003)
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["sequential", "plain"], help="parts not to run"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+
+    device = choose_device(args.device)
+    configure_torch(args.threads, allow_tf32=False)  # fp32 throughout, as (d) measures
+    splits = synthetic_splits(args.train_size)
+    seeds = list(range(args.seeds))
+    samples = args.seeds * args.epochs * (args.train_size // args.batch_size) * args.batch_size
+    steps = args.epochs * (args.train_size // args.batch_size)
+
+    seconds = {"batched": project_trainer_seconds(args, splits, seeds, device)}
+    if "sequential" not in args.skip:
+        seconds["sequential"] = sum(
+            project_trainer_seconds(args, splits, [s], device) for s in seeds
+        )
+    if "plain" not in args.skip:
+        seconds["plain"] = plain_seconds(args, splits, seeds, device)
+    peak = matmul_gflops(args.seeds, args.batch_size, args.depth, args.width, device)
+    achieved = training_flops_per_step(args.seeds, args.batch_size, args.depth, args.width) * steps
+    achieved /= seconds["batched"] * 1e9
+
+    report = {
+        name: {"samples_per_second": samples / s, "seconds": s} for name, s in seconds.items()
+    }
+    report["matmul_gflops"] = peak
+    report["achieved_gflops"] = achieved
+    report["ratios"] = {"achieved_over_matmul": achieved / peak}
+    for other in ("sequential", "plain"):
+        if other in seconds:
+            report["ratios"][f"batched_over_{other}"] = seconds[other] / seconds["batched"]
+    report["config"] = {
+        **{k: v for k, v in vars(args).items() if k != "json"},
+        "device": str(device),
+    }
+    report["config"]["device_name"] = (
+        torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    )
+    report["config"]["torch"] = torch.__version__
+
+    for name in seconds:
+        rate = report[name]["samples_per_second"]
+        print(f"{name:>10}: {rate:>12,.0f} samples/s ({seconds[name]:.2f} s)")
+    print(
+        f"    matmul: {peak:,.1f} GFLOP/s on the training shapes; batched achieves {achieved:,.1f}"
+    )
+    for name, ratio in report["ratios"].items():
+        print(f"{name:>28}: {ratio:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
