@@ -16,9 +16,33 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/negatives.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/metrics.smk"
+include: "workflow/rules/stats.smk"
+include: "workflow/rules/figures.smk"
+
+
+# Cheap CPU rules run on the submit host when a cluster executor is used.
+localrules:
+    all,
+    figures,
+    train,
+    layer_metrics,
+    collect_metrics,
+    depth_delay,
+    layer_correlation,
+    correlation_trends,
+    stats_summary,
+    fig_layer_curves,
+    fig_depth_delay,
+    fig_layer_correlation,
+    fig_correlation_trends,
+    fig_final_accuracy,
+    fig_goodness,
 
 
 rule all:
     default_target: True
     input:
         trained_outputs(),
+        stats_outputs(),
+        figure_outputs(),

@@ -95,3 +95,29 @@ def trained_outputs():
         treatment=TREATMENTS,
         file=TRAIN_FILES.values(),
     )
+
+
+FIGURES = [
+    "fig_layer_curves",
+    "fig_depth_delay",
+    "fig_layer_correlation",
+    "fig_correlation_trends",
+    "fig_final_accuracy",
+    "fig_goodness",
+]
+STATS = [
+    "depth_delay.tsv",
+    "layer_correlation.tsv",
+    "correlation_trends.tsv",
+    "summary.md",
+]
+
+
+def figure_outputs():
+    return expand(
+        "results/figures/{figure}.{ext}", figure=FIGURES, ext=["svg", "png", "html"]
+    )
+
+
+def stats_outputs():
+    return expand("results/stats/{file}", file=STATS)

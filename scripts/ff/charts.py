@@ -1,0 +1,282 @@
+"""The study's figures as Altair charts, built from the tidy metrics and the stats tables."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+# Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+LAYER_LABEL = "Layer"
+FONT = "Helvetica, Arial, sans-serif"
+
+
+def theme() -> dict:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": "#bbbbbb"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridOpacity": 0.4},
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
+        }
+    }
+
+
+alt.themes.register("ff", theme)
+alt.themes.enable("ff")
+
+
+def mean_band(frame: pd.DataFrame, keys: list[str], value: str = "value") -> pd.DataFrame:
+    """Mean over seeds with a 95% t interval: columns mean, low, high, seeds."""
+
+    def summarise(group: pd.Series) -> pd.Series:
+        n = group.count()
+        mean = group.mean()
+        half = stats.t.ppf(0.975, n - 1) * group.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
+        return pd.Series({"mean": mean, "low": mean - half, "high": mean + half, "seeds": n})
+
+    return frame.groupby(keys)[value].apply(summarise).unstack().reset_index()
+
+
+def layer_name(layer: str) -> str:
+    return "model" if layer == "model" else f"layer {layer}"
+
+
+def layer_order(depths) -> list[str]:
+    return [f"layer {i}" for i in range(1, max(depths) + 1)] + ["model"]
+
+
+def panel(frame: pd.DataFrame) -> pd.Series:
+    return frame.dataset + ", depth " + frame.depth.astype(str)
+
+
+def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
+    rows = metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")].copy()
+    rows["layer"] = rows.layer.map(layer_name)
+    band = mean_band(rows, ["dataset", "depth", "width", "layer", "epoch"])
+    band["panel"] = panel(band)
+    order = layer_order(band.depth)
+    colour = alt.Color("layer:N", sort=order, scale=alt.Scale(range=OKABE_ITO), title=LAYER_LABEL)
+    base = alt.Chart(band).encode(x=alt.X("epoch:Q", title="Training time (epochs)"))
+    lines = base.mark_line(strokeWidth=1.6).encode(
+        y=alt.Y("mean:Q", title="Validation accuracy", scale=alt.Scale(domain=[0, 1])),
+        color=colour,
+        tooltip=["layer", "epoch", alt.Tooltip("mean:Q", format=".3f"), "seeds"],
+    )
+    bands = base.mark_area(opacity=0.2).encode(y="low:Q", y2="high:Q", color=colour)
+    return (
+        alt.layer(bands, lines, data=band)
+        .properties(width=170, height=130)
+        .facet(
+            row=alt.Row("panel:N", title=None),
+            column=alt.Column("width:O", title="Width (units per layer)"),
+        )
+        .properties(
+            title={
+                "text": "Layer and model accuracy during training",
+                "subtitle": "Mean over seeds with 95% confidence band",
+            }
+        )
+    )
+
+
+def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
+    rows = delays[delays.measure == measure]
+    band = mean_band(rows, ["dataset", "depth", "width", "layer"])
+    band["panel"] = panel(band)
+    colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
+    base = alt.Chart().encode(
+        x=alt.X("layer:O", title="Layer (1 = closest to the input)"),
+        color=colour,
+        xOffset="width:O",
+    )
+    points = base.mark_point(filled=True, size=50).encode(
+        y=alt.Y("mean:Q", title=f"Epochs to {measure.removeprefix('time_to_')} of final accuracy"),
+        tooltip=[
+            "dataset",
+            "depth",
+            "width",
+            "layer",
+            alt.Tooltip("mean:Q", format=".3f"),
+            "seeds",
+        ],
+    )
+    bars = base.mark_rule(strokeWidth=1.5).encode(y="low:Q", y2="high:Q")
+    return (
+        alt.layer(bars, points, data=band)
+        .properties(width=150, height=170)
+        .facet(column=alt.Column("panel:N", title=None))
+        .properties(
+            title={
+                "text": "Depth delay: when each layer reaches its final accuracy",
+                "subtitle": f"{measure.replace('_', ' ')}; mean over seeds with 95% interval",
+            }
+        )
+    )
+
+
+def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> alt.Chart:
+    rows = correlations[correlations.kind == kind].copy()
+    rows["layer_name"] = "layer " + rows.layer.astype(str)
+    rows["label"] = rows.r.map(lambda r: "" if np.isnan(r) else f"{r:.2f}")
+    treatments = sorted(rows.treatment.unique(), key=lambda t: (rows[rows.treatment == t].depth.iloc[0],
+                                                                 rows[rows.treatment == t].width.iloc[0]))  # fmt: skip
+    base = alt.Chart().encode(
+        x=alt.X("layer_name:O", title=None),
+        y=alt.Y("treatment:N", sort=treatments, title="Treatment (data set, depth, width)"),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "r:Q",
+            scale=alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True),
+            title=f"{kind.title()} r",
+        ),
+        tooltip=[
+            "treatment",
+            "layer",
+            "method",
+            alt.Tooltip("r:Q", format=".3f"),
+            alt.Tooltip("ci_low:Q", format=".2f"),
+            alt.Tooltip("ci_high:Q", format=".2f"),
+            alt.Tooltip("p_adjusted:Q", format=".2g"),
+        ],  # fmt: skip
+    )
+    text = base.mark_text(fontSize=9).encode(text="label:N")
+    return (
+        alt.layer(cells, text, data=rows)
+        .properties(
+            width=38 * rows.layer.nunique(),
+            height=16 * rows.groupby("dataset").treatment.nunique().max(),
+        )
+        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None))
+        .resolve_scale(y="independent")
+        .properties(
+            title={
+                "text": "How closely each layer's accuracy follows the model's",
+                "subtitle": f"{kind.title()} correlation, pooled over seeds (Fisher z)",
+            }
+        )
+    )
+
+
+def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") -> alt.Chart:
+    rows = correlations[(correlations.kind == kind) & correlations.r.notna()]
+    colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
+    base = alt.Chart().encode(
+        x=alt.X("layer:O", title="Layer"),
+        color=colour,
+        detail="treatment:N",
+        strokeDash=alt.StrokeDash("depth:O", title="Depth"),
+    )
+    lines = base.mark_line(point=True).encode(
+        y=alt.Y(
+            "r:Q", title=f"{kind.title()} r with model accuracy", scale=alt.Scale(domain=[-1, 1])
+        ),
+        tooltip=[
+            "treatment",
+            "layer",
+            alt.Tooltip("r:Q", format=".3f"),
+            alt.Tooltip("ci_low:Q", format=".2f"),
+            alt.Tooltip("ci_high:Q", format=".2f"),
+        ],  # fmt: skip
+    )
+    return (
+        alt.layer(lines, data=rows)
+        .properties(width=170, height=150)
+        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None))
+        .properties(
+            title={
+                "text": "Layer-model correlation against layer index, width and depth",
+                "subtitle": f"{kind.title()} r pooled over seeds; one line per treatment",
+            }
+        )
+    )
+
+
+def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
+    rows = metrics[(metrics.split == "test") & (metrics.metric == "accuracy")].copy()
+    rows["layer"] = rows.layer.map(layer_name)
+    band = mean_band(rows, ["dataset", "depth", "width", "layer"])
+    band["panel"] = panel(band)
+    order = layer_order(band.depth)
+    colour = alt.Color("layer:N", sort=order, scale=alt.Scale(range=OKABE_ITO), title=LAYER_LABEL)
+    base = alt.Chart().encode(
+        x=alt.X("width:O", title="Width (units per layer)"),
+        color=colour,
+        xOffset=alt.XOffset("layer:N", sort=order),
+    )
+    points = base.mark_point(filled=True, size=40).encode(
+        y=alt.Y("mean:Q", title="Test accuracy", scale=alt.Scale(zero=False)),
+        tooltip=[
+            "dataset",
+            "depth",
+            "width",
+            "layer",
+            alt.Tooltip("mean:Q", format=".4f"),
+            "seeds",
+        ],
+    )
+    bars = base.mark_rule().encode(y="low:Q", y2="high:Q")
+    return (
+        alt.layer(bars, points, data=band)
+        .properties(width=180, height=170)
+        .facet(column=alt.Column("panel:N", title=None))
+        .resolve_scale(y="independent")
+        .properties(
+            title={
+                "text": "Final test accuracy of each layer and of the model",
+                "subtitle": "Mean over seeds with 95% interval",
+            }
+        )
+    )
+
+
+def fig_goodness(metrics: pd.DataFrame) -> alt.Chart:
+    rows = metrics[
+        (metrics.split == "validation") & metrics.metric.isin(["goodness_pos", "goodness_neg"])
+    ].copy()
+    rows["value"] = rows.value / rows.width  # mean square activity: comparable across widths
+    rows["layer"] = rows.layer.map(layer_name)
+    rows["sample"] = rows.metric.map({"goodness_pos": "positive", "goodness_neg": "negative"})
+    band = mean_band(rows, ["dataset", "depth", "width", "layer", "sample", "epoch"])
+    band["panel"] = panel(band)
+    order = layer_order(band.depth)
+    colour = alt.Color("layer:N", sort=order, scale=alt.Scale(range=OKABE_ITO), title=LAYER_LABEL)
+    dash = alt.StrokeDash("sample:N", title="Sample", sort=["positive", "negative"])
+    chart = (
+        alt.Chart()
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=alt.X("epoch:Q", title="Training time (epochs)"),
+            y=alt.Y("mean:Q", title="Goodness / width (theta = 1)", scale=alt.Scale(type="symlog")),
+            color=colour,
+            strokeDash=dash,
+            tooltip=["layer", "sample", "epoch", alt.Tooltip("mean:Q", format=".3f")],
+        )
+    )
+    threshold = alt.Chart().mark_rule(color="#666666", strokeDash=[2, 2]).encode(y=alt.datum(1))
+    return (
+        alt.layer(chart, threshold, data=band)
+        .properties(width=170, height=130)
+        .facet(
+            row=alt.Row("panel:N", title=None),
+            column=alt.Column("width:O", title="Width (units per layer)"),
+        )
+        .properties(
+            title={
+                "text": "Goodness of positive and negative samples during training",
+                "subtitle": "Validation set, mean over seeds; dotted line: the threshold",
+            }
+        )
+    )
+
+
+def save_chart(chart: alt.Chart, svg: str, png: str, html: str) -> None:
+    """SVG and PNG through vl-convert (offline), and a self-contained interactive HTML."""
+    chart.save(svg)
+    chart.save(png, scale_factor=2)
+    chart.save(html, inline=True)

@@ -1,0 +1,341 @@
+"""Statistics of the three hypotheses, on the tidy metrics table.
+
+Seeds are the independent replicates throughout: per-seed quantities are computed first, then
+tested or pooled across seeds, so the autocorrelation of a training curve never counts as
+extra evidence.
+
+H1 depth delay: deeper layers reach a fraction q of their final accuracy later.
+H2 shallow correlation: a layer's accuracy follows the model's, measured three ways.
+H3 weakening: that correlation falls with layer index and with width.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+ALPHA = 0.05
+CORRELATIONS = {"pearson": stats.pearsonr, "spearman": stats.spearmanr}
+METHODS = {
+    "levels": "across evaluation points within a seed",
+    "differences": "first differences across evaluation points within a seed",
+    "seeds_final": "across seeds at the final evaluation point",
+    "seeds_mid": "across seeds at the evaluation point nearest mid-training",
+}
+TREATMENT_KEYS = ["dataset", "treatment", "depth", "width"]
+
+
+def accuracy_curves(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Validation accuracy, one row per treatment, seed and epoch, one column per layer
+    (1..depth as integers) and `model`."""
+    rows = metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")]
+    return rows.pivot_table(
+        index=[*TREATMENT_KEYS, "seed", "epoch"], columns="layer", values="value"
+    ).reset_index()
+
+
+def layer_columns(curves: pd.DataFrame, depth: int) -> list[str]:
+    return [str(layer) for layer in range(1, depth + 1)]
+
+
+# --- H1 -----------------------------------------------------------------------------------
+
+
+def time_to_fraction(epochs: np.ndarray, accuracy: np.ndarray, fraction: float) -> float:
+    """First time (linearly interpolated between evaluations) at which accuracy reaches
+    `fraction` of its final value."""
+    target = fraction * accuracy[-1]
+    reached = np.flatnonzero(accuracy >= target)
+    first = reached[0]
+    if first == 0:
+        return float(epochs[0])
+    e0, e1, a0, a1 = epochs[first - 1], epochs[first], accuracy[first - 1], accuracy[first]
+    return float(e0 + (target - a0) / (a1 - a0) * (e1 - e0))
+
+
+def steepest_gain_time(epochs: np.ndarray, accuracy: np.ndarray) -> float:
+    """Midpoint of the interval with the largest accuracy gain per epoch."""
+    slopes = np.diff(accuracy) / np.diff(epochs)
+    best = int(np.argmax(slopes))
+    return float((epochs[best] + epochs[best + 1]) / 2)
+
+
+def layer_delays(metrics: pd.DataFrame, fractions: list[float]) -> pd.DataFrame:
+    """Per treatment, seed and layer: the time to each fraction q of final accuracy and the
+    time of steepest gain (long: measure, value; times in epochs)."""
+    rows = []
+    for keys, curve in accuracy_curves(metrics).groupby([*TREATMENT_KEYS, "seed"]):
+        curve = curve.sort_values("epoch")
+        epochs = curve.epoch.to_numpy()
+        depth = keys[2]
+        for layer in range(1, depth + 1):
+            accuracy = curve[str(layer)].to_numpy()
+            base = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True)) | {"layer": layer}
+            for q in fractions:
+                value = time_to_fraction(epochs, accuracy, q)
+                rows.append(base | {"measure": f"time_to_{q:g}", "value": value})
+            rows.append(
+                base | {"measure": "steepest_gain", "value": steepest_gain_time(epochs, accuracy)}
+            )
+    return pd.DataFrame(rows)
+
+
+def holm(pvalues: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment (family-wise error rate)."""
+    p = np.asarray(pvalues, dtype=float)
+    order = np.argsort(p)
+    adjusted = np.empty_like(p)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, (len(p) - rank) * p[index])
+        adjusted[index] = min(1.0, running)
+    return adjusted
+
+
+def rank_biserial(differences: np.ndarray) -> float:
+    """Matched-pairs rank-biserial correlation: (W+ - W-) / (W+ + W-), in [-1, 1]."""
+    d = differences[differences != 0]
+    if len(d) == 0:
+        return 0.0
+    ranks = stats.rankdata(np.abs(d))
+    return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
+
+
+def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
+    """Per dataset, treatment and measure: Page's trend test of "delay grows with layer"
+    (seeds as blocks; depth >= 3), and one-sided Wilcoxon signed-rank tests of each layer
+    against the one below, Holm-adjusted across all adjacent-layer tests of a dataset."""
+    rows = []
+    for keys, group in delays.groupby([*TREATMENT_KEYS, "measure"]):
+        table = group.pivot(index="seed", columns="layer", values="value").sort_index(axis=1)
+        base = dict(zip([*TREATMENT_KEYS, "measure"], keys, strict=True)) | {"seeds": len(table)}
+        layers = list(table.columns)
+        if len(layers) >= 3 and len(table) >= 2:
+            page = stats.page_trend_test(table.to_numpy())
+            rows.append(
+                base
+                | {
+                    "test": "page_trend",
+                    "comparison": "delay increases with layer " + "<".join(map(str, layers)),
+                    "statistic": page.statistic,
+                    "p_value": page.pvalue,
+                    "effect_size": trend_effect(table.to_numpy()),
+                    "effect": "mean Spearman rho of delay with layer, per seed",
+                    "mean_difference": np.nan,
+                }
+            )
+        for lower, upper in zip(layers, layers[1:], strict=False):
+            difference = (table[upper] - table[lower]).to_numpy()
+            if np.all(difference == 0):
+                p_value, statistic = 1.0, 0.0
+            else:
+                test = stats.wilcoxon(difference, alternative="greater", zero_method="zsplit")
+                p_value, statistic = test.pvalue, test.statistic
+            rows.append(
+                base
+                | {
+                    "test": "wilcoxon",
+                    "comparison": f"layer {upper} later than layer {lower}",
+                    "statistic": statistic,
+                    "p_value": p_value,
+                    "effect_size": rank_biserial(difference),
+                    "effect": "matched-pairs rank-biserial correlation",
+                    "mean_difference": float(difference.mean()),
+                }
+            )
+    result = pd.DataFrame(rows)
+    result["p_adjusted"] = result.p_value
+    wilcoxon = result.test == "wilcoxon"
+    for _, index in result[wilcoxon].groupby(["dataset", "measure"]).groups.items():
+        result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
+    page = result.test == "page_trend"
+    for _, index in result[page].groupby(["dataset", "measure"]).groups.items():
+        result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
+    result["significant"] = result.p_adjusted < ALPHA
+    return result
+
+
+def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
+    """Per dataset and measure, one test over every (treatment, seed) block with depth >= 2:
+    is Spearman's rho between layer index and delay above 0? Blocks are independent runs."""
+    rows = []
+    deep = delays[delays.depth > 1]
+    for (dataset, measure), group in deep.groupby(["dataset", "measure"]):
+        rhos = []
+        for _, block in group.groupby(["treatment", "seed"]):
+            block = block.sort_values("layer")
+            if np.ptp(block.value) > 0:
+                rhos.append(stats.spearmanr(block.layer, block.value).statistic)
+        rhos = np.array(rhos)
+        test = stats.wilcoxon(rhos, alternative="greater") if np.any(rhos != 0) else None
+        rows.append(
+            {
+                "dataset": dataset,
+                "measure": measure,
+                "blocks": len(rhos),
+                "mean_rho": float(rhos.mean()) if len(rhos) else np.nan,
+                "share_positive": float((rhos > 0).mean()) if len(rhos) else np.nan,
+                "p_value": float(test.pvalue) if test else 1.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def trend_effect(table: np.ndarray) -> float:
+    """Mean over seeds of Spearman's rho between layer index and delay: +1 when every seed's
+    delays rise strictly with depth, 0 with no trend."""
+    order = np.arange(table.shape[1])
+    rhos = [stats.spearmanr(order, row).statistic for row in table if np.ptp(row) > 0]
+    return float(np.mean(rhos)) if rhos else 0.0
+
+
+# --- H2 -----------------------------------------------------------------------------------
+
+
+def correlation(x: np.ndarray, y: np.ndarray, kind: str) -> float:
+    """Pearson or Spearman r; NaN when either series is constant (r is undefined)."""
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return np.nan
+    return float(CORRELATIONS[kind](x, y).statistic)
+
+
+def fisher_z(r: np.ndarray) -> np.ndarray:
+    return np.arctanh(np.clip(r, -0.999999, 0.999999))
+
+
+def pool_across_seeds(rs: np.ndarray) -> dict:
+    """Per-seed coefficients pooled through Fisher's z: mean z, a t interval over seeds (the
+    seeds are the independent replicates), back-transformed; p from a one-sample t-test."""
+    z = fisher_z(rs[~np.isnan(rs)])
+    n = len(z)
+    if n < 2:
+        return {"r": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n": n}
+    mean, se = z.mean(), z.std(ddof=1) / np.sqrt(n)
+    if se == 0:
+        return {"r": float(np.tanh(mean)), "ci_low": np.tanh(mean), "ci_high": np.tanh(mean),
+                "p_value": 0.0 if mean != 0 else 1.0, "n": n}  # fmt: skip
+    half = stats.t.ppf(0.975, n - 1) * se
+    return {
+        "r": float(np.tanh(mean)),
+        "ci_low": float(np.tanh(mean - half)),
+        "ci_high": float(np.tanh(mean + half)),
+        "p_value": float(2 * stats.t.sf(abs(mean / se), n - 1)),
+        "n": n,
+    }
+
+
+def across_seeds(x: np.ndarray, y: np.ndarray, kind: str) -> dict:
+    """One coefficient across seeds, with a Fisher-z interval (n - 3 degrees of freedom)."""
+    r, n = correlation(x, y, kind), len(x)
+    if np.isnan(r):
+        return {"r": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n": n}
+    p_value = float(CORRELATIONS[kind](x, y).pvalue)
+    if n <= 3:
+        return {"r": r, "ci_low": np.nan, "ci_high": np.nan, "p_value": p_value, "n": n}
+    half = stats.norm.ppf(0.975) / np.sqrt(n - 3)
+    z = fisher_z(np.array(r))
+    return {"r": r, "ci_low": float(np.tanh(z - half)), "ci_high": float(np.tanh(z + half)),
+            "p_value": p_value, "n": n}  # fmt: skip
+
+
+def per_seed_correlations(curves: pd.DataFrame) -> pd.DataFrame:
+    """Per treatment, seed, layer and kind: r of layer with model accuracy, on levels and on
+    first differences across the evaluation points (training points only: epoch > 0)."""
+    rows = []
+    for keys, curve in curves[curves.epoch > 0].groupby([*TREATMENT_KEYS, "seed"]):
+        curve = curve.sort_values("epoch")
+        model = curve["model"].to_numpy()
+        for layer in layer_columns(curve, keys[2]):
+            values = curve[layer].to_numpy()
+            for kind in CORRELATIONS:
+                base = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
+                base |= {"layer": int(layer), "kind": kind}
+                rows.append(base | {"method": "levels", "r": correlation(values, model, kind)})
+                rows.append(
+                    base
+                    | {
+                        "method": "differences",
+                        "r": correlation(np.diff(values), np.diff(model), kind),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """H2 table (one row per dataset, treatment, layer, method, kind) and the per-seed
+    coefficients behind its within-seed methods."""
+    curves = accuracy_curves(metrics)
+    curves = curves[curves.depth > 1]  # with one layer, the model is that layer
+    per_seed = per_seed_correlations(curves)
+    rows = []
+    for keys, group in per_seed.groupby([*TREATMENT_KEYS, "layer", "method", "kind"]):
+        base = dict(zip([*TREATMENT_KEYS, "layer", "method", "kind"], keys, strict=True))
+        rows.append(base | pool_across_seeds(group.r.to_numpy()))
+    epochs = np.sort(curves.epoch.unique())
+    fixed_points = {
+        "seeds_final": epochs[-1],
+        "seeds_mid": epochs[np.argmin(np.abs(epochs - epochs[-1] / 2))],
+    }
+    for method, epoch in fixed_points.items():
+        at = curves[np.isclose(curves.epoch, epoch)]
+        for keys, group in at.groupby(TREATMENT_KEYS):
+            for layer in layer_columns(group, keys[2]):
+                for kind in CORRELATIONS:
+                    base = dict(zip(TREATMENT_KEYS, keys, strict=True))
+                    base |= {"layer": int(layer), "method": method, "kind": kind}
+                    rows.append(
+                        base
+                        | across_seeds(group[layer].to_numpy(), group["model"].to_numpy(), kind)
+                    )
+    table = pd.DataFrame(rows)
+    table["epoch"] = table.method.map(fixed_points)
+    table["p_adjusted"] = np.nan
+    tested = table.p_value.notna()
+    table.loc[tested, "p_adjusted"] = stats.false_discovery_control(
+        table.loc[tested, "p_value"], method="bh"
+    )
+    table["significant"] = table.p_adjusted < ALPHA
+    return table, per_seed
+
+
+# --- H3 -----------------------------------------------------------------------------------
+
+
+def ols(design: np.ndarray, response: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Least-squares coefficients, their standard errors, and residual degrees of freedom."""
+    coef, *_ = np.linalg.lstsq(design, response, rcond=None)
+    dof = len(response) - design.shape[1]
+    residual = response - design @ coef
+    sigma2 = residual @ residual / dof if dof > 0 else np.nan
+    covariance = sigma2 * np.linalg.pinv(design.T @ design)
+    return coef, np.sqrt(np.diag(covariance)), dof
+
+
+def correlation_trends(correlations: pd.DataFrame) -> pd.DataFrame:
+    """H3: per dataset, method and kind, regress Fisher z of the pooled layer-model
+    correlation on layer index and log2(width) together; slopes with 95% intervals."""
+    rows = []
+    for keys, group in correlations.dropna(subset=["r"]).groupby(["dataset", "method", "kind"]):
+        z = fisher_z(group.r.to_numpy())
+        design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])
+        base = dict(zip(["dataset", "method", "kind"], keys, strict=True)) | {"points": len(group)}
+        identifiable = group.layer.nunique() > 1 and group.width.nunique() > 1
+        if not identifiable or len(group) <= design.shape[1]:
+            continue
+        coef, se, dof = ols(design, z)
+        for index, predictor in ((1, "layer"), (2, "log2_width")):
+            half = stats.t.ppf(0.975, dof) * se[index]
+            t = coef[index] / se[index] if se[index] > 0 else np.inf * np.sign(coef[index])
+            rows.append(
+                base
+                | {
+                    "predictor": predictor,
+                    "slope": coef[index],
+                    "ci_low": coef[index] - half,
+                    "ci_high": coef[index] + half,
+                    "p_value": float(2 * stats.t.sf(abs(t), dof)),
+                    "weakens": bool(coef[index] + half < 0),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,16 @@
+"""Rule stats_summary: summary.md, one verdict per hypothesis, data set and method."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from ff.logs import start_logging
+from ff.summary import summary_markdown
+
+log = start_logging(snakemake.log[0])
+tables = {name: pd.read_csv(path, sep="\t") for name, path in snakemake.input.items()}
+text = summary_markdown(
+    tables["overall"], tables["delay_tests"], tables["correlations"], tables["trends"]
+)
+Path(snakemake.output[0]).write_text(text)
+log.info("wrote %s", snakemake.output[0])

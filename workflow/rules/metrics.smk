@@ -1,0 +1,27 @@
+# layer_metrics: a treatment's history as a tidy long table; collect_metrics: all treatments.
+
+
+rule layer_metrics:
+    input:
+        "results/train/{treatment}/history.tsv",
+    output:
+        "results/metrics/{treatment}.tsv",
+    log:
+        "logs/layer_metrics/{treatment}.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../../scripts/layer_metrics.py"
+
+
+rule collect_metrics:
+    input:
+        expand("results/metrics/{treatment}.tsv", treatment=TREATMENTS),
+    output:
+        "results/metrics/all.tsv",
+    log:
+        "logs/collect_metrics/all.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../../scripts/collect_metrics.py"

@@ -1,0 +1,77 @@
+# One rule per hypothesis, each writing TSVs under results/stats/, and summary.md from them.
+
+
+rule depth_delay:
+    input:
+        "results/metrics/all.tsv",
+    output:
+        tests=report(
+            "results/stats/depth_delay.tsv",
+            caption="../report/depth_delay.rst",
+            category="Statistics",
+        ),
+        per_seed="results/stats/depth_delay_per_seed.tsv",
+        overall="results/stats/depth_delay_overall.tsv",
+    log:
+        "logs/depth_delay/depth_delay.log",
+    conda:
+        "../../envs/analysis.yaml"
+    params:
+        fractions=config["analysis"]["delay_fractions"],
+    script:
+        "../../scripts/depth_delay.py"
+
+
+rule layer_correlation:
+    input:
+        "results/metrics/all.tsv",
+    output:
+        table=report(
+            "results/stats/layer_correlation.tsv",
+            caption="../report/layer_correlation.rst",
+            category="Statistics",
+        ),
+        per_seed="results/stats/layer_correlation_per_seed.tsv",
+    log:
+        "logs/layer_correlation/layer_correlation.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../../scripts/layer_correlation.py"
+
+
+rule correlation_trends:
+    input:
+        "results/stats/layer_correlation.tsv",
+    output:
+        report(
+            "results/stats/correlation_trends.tsv",
+            caption="../report/correlation_trends.rst",
+            category="Statistics",
+        ),
+    log:
+        "logs/correlation_trends/correlation_trends.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../../scripts/correlation_trends.py"
+
+
+rule stats_summary:
+    input:
+        overall="results/stats/depth_delay_overall.tsv",
+        delay_tests="results/stats/depth_delay.tsv",
+        correlations="results/stats/layer_correlation.tsv",
+        trends="results/stats/correlation_trends.tsv",
+    output:
+        report(
+            "results/stats/summary.md",
+            caption="../report/summary.rst",
+            category="Statistics",
+        ),
+    log:
+        "logs/stats_summary/summary.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../../scripts/stats_summary.py"
