@@ -3,19 +3,24 @@
 import pandas as pd
 
 from ff import charts
+from ff.config import TrainSettings
 from ff.logs import start_logging
 from ff.metrics import read_metrics
 
 log = start_logging(snakemake.log[0])
 analysis = snakemake.params.analysis
 figure = snakemake.rule
-if "metrics" in snakemake.input.keys():
+if hasattr(snakemake.input, "metrics"):
     data = read_metrics(snakemake.input.metrics)
 else:
     data = pd.read_csv(next(iter(snakemake.input)), sep="\t")
 
 if figure == "fig_depth_delay":
     chart = charts.fig_depth_delay(data, f"time_to_{analysis['delay_figure_fraction']:g}")
+elif figure == "fig_goodness":
+    chart = charts.fig_goodness(
+        data, TrainSettings.from_config(snakemake.config["training"]).theta_for
+    )
 elif figure in ("fig_layer_correlation", "fig_correlation_trends"):
     chart = getattr(charts, figure)(data, analysis["correlation_kind"])
 else:

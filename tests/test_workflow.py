@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,10 +44,32 @@ def tiny_treatments() -> list[str]:
     ]
 
 
+FIGURES = [
+    "fig_layer_curves",
+    "fig_depth_delay",
+    "fig_layer_correlation",
+    "fig_correlation_trends",
+    "fig_final_accuracy",
+    "fig_goodness",
+]
+TIDY_COLUMNS = [
+    "dataset",
+    "treatment",
+    "depth",
+    "width",
+    "seed",
+    "epoch",
+    "split",
+    "layer",
+    "metric",
+    "value",
+]
+
+
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory) -> Path:
     workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
-    snakemake(workdir, "--cores", "2", "--until", "train")
+    snakemake(workdir, "--cores", "2", "all")
     return workdir
 
 
@@ -91,7 +114,7 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         run = json.loads((folder / "run.json").read_text())
         assert run["seeds"] == seeds and run["device"].startswith("cpu")
         assert {"torch", "python", "snakemake"} <= set(run["versions"])
-        assert len(run["jobs"]) == len(seeds)  # tiny.yaml trains one seed per job
+        assert len(run["jobs"]) == 2  # tiny.yaml trains at most 2 seeds per job
         assert all(
             len(job["seconds_per_epoch"]) == TINY["training"]["epochs"] for job in run["jobs"]
         )
@@ -100,14 +123,114 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
 
 @pytest.mark.slow
 def test_training_logs_a_line_per_epoch(tiny_run):
-    log = (tiny_run / "logs/train_seeds/mnist-d2-w32/seeds0-0.log").read_text()
+    log = (tiny_run / "logs/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
     assert log.count("validation model accuracy") == TINY["training"]["epochs"]
 
 
 @pytest.mark.slow
 def test_a_finished_workflow_has_nothing_left_to_do(tiny_run):
-    result = snakemake(tiny_run, "-n", "--until", "train")
+    result = snakemake(tiny_run, "-n")
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
+    metrics = pd.read_csv(tiny_run / "results/metrics/all.tsv", sep="\t", dtype={"layer": str})
+    assert list(metrics.columns) == TIDY_COLUMNS
+    assert set(metrics.treatment) == set(tiny_treatments())
+    accuracy = metrics[(metrics.metric == "accuracy") & (metrics.split == "validation")]
+    for _, rows in accuracy.groupby("treatment"):
+        depth = rows.depth.iloc[0]
+        assert set(rows.layer) == {str(i) for i in range(1, depth + 1)} | {"model"}
+        assert sorted(rows.seed.unique()) == list(range(TINY["seeds"]))
+    assert metrics.value.notna().all()
+
+
+@pytest.mark.slow
+def test_statistics_tables_and_summary(tiny_run):
+    stats = tiny_run / "results/stats"
+    delay = pd.read_csv(stats / "depth_delay.tsv", sep="\t")
+    assert {"page_trend", "wilcoxon"} <= set(delay.test)
+    assert delay.p_adjusted.between(0, 1).all()
+    correlation = pd.read_csv(stats / "layer_correlation.tsv", sep="\t")
+    assert set(correlation.method) == {"levels", "differences", "seeds_final", "seeds_mid"}
+    assert set(correlation.kind) == {"pearson", "spearman"}
+    assert set(correlation.dataset) == set(TINY["datasets"])
+    trends = pd.read_csv(stats / "correlation_trends.tsv", sep="\t")
+    assert set(trends.predictor) == {"layer", "log2_width"}
+    summary = (stats / "summary.md").read_text()
+    for dataset in TINY["datasets"]:
+        for heading in ("## H1", "## H2", "## H3"):
+            section = summary.split(heading)[1].split("## ")[0]
+            assert f"- {dataset}," in section
+            assert "supported**" in section
+
+
+@pytest.mark.slow
+def test_every_figure_is_written_in_three_formats(tiny_run):
+    for figure in FIGURES:
+        svg = (tiny_run / f"results/figures/{figure}.svg").read_text()
+        assert svg.startswith("<svg") and "<text" in svg
+        png = (tiny_run / f"results/figures/{figure}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+        html = (tiny_run / f"results/figures/{figure}.html").read_text()
+        assert "vega" in html and "cdn.jsdelivr" not in html  # self-contained, works offline
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("figure", FIGURES)
+def test_a_deleted_figure_is_rebuilt_alone(tiny_run, figure):
+    (tiny_run / f"results/figures/{figure}.png").unlink()
+    plan = snakemake(tiny_run, "-n", figure)
+    assert planned_jobs(plan.stdout + plan.stderr) == {figure: 1}
+    snakemake(tiny_run, "--cores", "1", figure)
+    assert (tiny_run / f"results/figures/{figure}.png").exists()
+
+
+def planned_jobs(plan: str) -> dict:
+    """The 'Job stats' table of a dry run as {rule: count}."""
+    table = plan.split("Job stats:")[1].split("\n\n")[0].splitlines()[3:]
+    jobs = dict(line.split() for line in table if line.strip())
+    jobs.pop("total", None)
+    return {rule: int(count) for rule, count in jobs.items()}
+
+
+@pytest.mark.slow
+def test_report_renders_in_headless_chromium(tiny_run, tmp_path):
+    snakemake(tiny_run, "--report", "report.html")
+    report = tiny_run / "report.html"
+    assert report.stat().st_size > 100_000
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed for this test: apt-get install chromium"
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000",
+        "--window-size=1400,1000",
+    ]  # fmt: skip
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    for figure in FIGURES:
+        assert figure in dom, f"{figure} is not in the rendered report"
+    screenshot = tmp_path / "report.png"
+    subprocess.run(
+        [chromium, *flags, f"--screenshot={screenshot}", report.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    image = decode_png(screenshot)
+    assert image.float().std() > 10, "the report's screenshot is blank"
+
+
+def decode_png(path: Path) -> torch.Tensor:
+    from torchvision.io import decode_png as decode
+
+    return decode(torch.frombuffer(bytearray(path.read_bytes()), dtype=torch.uint8))
 
 
 def dry_run_with(tmp_path, extra_config: dict) -> str:

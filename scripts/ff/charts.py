@@ -46,8 +46,22 @@ def layer_name(layer: str) -> str:
     return "model" if layer == "model" else f"layer {layer}"
 
 
-def layer_order(depths) -> list[str]:
-    return [f"layer {i}" for i in range(1, max(depths) + 1)] + ["model"]
+def layer_order(depths, model: bool = True) -> list[str]:
+    return [f"layer {i}" for i in range(1, max(depths) + 1)] + (["model"] if model else [])
+
+
+def layer_colour(depths, model: bool = True) -> alt.Color:
+    """Layers in Okabe-Ito colours from the input outwards, the model in black."""
+    order = layer_order(depths, model)
+    palette = [c for c in OKABE_ITO if c != "#000000"]
+    colours = [palette[i % len(palette)] for i in range(max(depths))] + ["#000000"] * model
+    return alt.Color(
+        "layer:N", sort=order, scale=alt.Scale(domain=order, range=colours), title=LAYER_LABEL
+    )
+
+
+def treatment_label(frame: pd.DataFrame) -> pd.Series:
+    return "depth " + frame.depth.astype(str) + ", width " + frame.width.astype(str)
 
 
 def panel(frame: pd.DataFrame) -> pd.Series:
@@ -59,8 +73,7 @@ def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
     rows["layer"] = rows.layer.map(layer_name)
     band = mean_band(rows, ["dataset", "depth", "width", "layer", "epoch"])
     band["panel"] = panel(band)
-    order = layer_order(band.depth)
-    colour = alt.Color("layer:N", sort=order, scale=alt.Scale(range=OKABE_ITO), title=LAYER_LABEL)
+    colour = layer_colour(band.depth)
     base = alt.Chart(band).encode(x=alt.X("epoch:Q", title="Training time (epochs)"))
     lines = base.mark_line(strokeWidth=1.6).encode(
         y=alt.Y("mean:Q", title="Validation accuracy", scale=alt.Scale(domain=[0, 1])),
@@ -87,10 +100,9 @@ def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
 def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     rows = delays[delays.measure == measure]
     band = mean_band(rows, ["dataset", "depth", "width", "layer"])
-    band["panel"] = panel(band)
     colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
     base = alt.Chart().encode(
-        x=alt.X("layer:O", title="Layer (1 = closest to the input)"),
+        x=alt.X("layer:O", title="Layer (1 = next to the input)", axis=alt.Axis(labelAngle=0)),
         color=colour,
         xOffset="width:O",
     )
@@ -109,7 +121,8 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     return (
         alt.layer(bars, points, data=band)
         .properties(width=150, height=170)
-        .facet(column=alt.Column("panel:N", title=None))
+        .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth"))
+        .resolve_scale(x="independent")
         .properties(
             title={
                 "text": "Depth delay: when each layer reaches its final accuracy",
@@ -123,11 +136,11 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
     rows = correlations[correlations.kind == kind].copy()
     rows["layer_name"] = "layer " + rows.layer.astype(str)
     rows["label"] = rows.r.map(lambda r: "" if np.isnan(r) else f"{r:.2f}")
-    treatments = sorted(rows.treatment.unique(), key=lambda t: (rows[rows.treatment == t].depth.iloc[0],
-                                                                 rows[rows.treatment == t].width.iloc[0]))  # fmt: skip
+    rows["setting"] = treatment_label(rows)
+    settings = rows.sort_values(["depth", "width"]).setting.unique().tolist()
     base = alt.Chart().encode(
-        x=alt.X("layer_name:O", title=None),
-        y=alt.Y("treatment:N", sort=treatments, title="Treatment (data set, depth, width)"),
+        x=alt.X("layer_name:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("setting:N", sort=settings, title=None),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
@@ -167,15 +180,13 @@ def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") ->
     rows = correlations[(correlations.kind == kind) & correlations.r.notna()]
     colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
     base = alt.Chart().encode(
-        x=alt.X("layer:O", title="Layer"),
+        x=alt.X("layer:O", title="Layer", axis=alt.Axis(labelAngle=0)),
         color=colour,
         detail="treatment:N",
         strokeDash=alt.StrokeDash("depth:O", title="Depth"),
     )
-    lines = base.mark_line(point=True).encode(
-        y=alt.Y(
-            "r:Q", title=f"{kind.title()} r with model accuracy", scale=alt.Scale(domain=[-1, 1])
-        ),
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=25)).encode(
+        y=alt.Y("r:Q", title=f"{kind.title()} r, layer vs model", scale=alt.Scale(domain=[-1, 1])),
         tooltip=[
             "treatment",
             "layer",
@@ -201,12 +212,10 @@ def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
     rows = metrics[(metrics.split == "test") & (metrics.metric == "accuracy")].copy()
     rows["layer"] = rows.layer.map(layer_name)
     band = mean_band(rows, ["dataset", "depth", "width", "layer"])
-    band["panel"] = panel(band)
     order = layer_order(band.depth)
-    colour = alt.Color("layer:N", sort=order, scale=alt.Scale(range=OKABE_ITO), title=LAYER_LABEL)
     base = alt.Chart().encode(
-        x=alt.X("width:O", title="Width (units per layer)"),
-        color=colour,
+        x=alt.X("width:O", title="Width (units per layer)", axis=alt.Axis(labelAngle=0)),
+        color=layer_colour(band.depth),
         xOffset=alt.XOffset("layer:N", sort=order),
     )
     points = base.mark_point(filled=True, size=40).encode(
@@ -224,7 +233,7 @@ def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
     return (
         alt.layer(bars, points, data=band)
         .properties(width=180, height=170)
-        .facet(column=alt.Column("panel:N", title=None))
+        .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth"))
         .resolve_scale(y="independent")
         .properties(
             title={
@@ -235,24 +244,23 @@ def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
     )
 
 
-def fig_goodness(metrics: pd.DataFrame) -> alt.Chart:
-    rows = metrics[
-        (metrics.split == "validation") & metrics.metric.isin(["goodness_pos", "goodness_neg"])
-    ].copy()
-    rows["value"] = rows.value / rows.width  # mean square activity: comparable across widths
+def fig_goodness(metrics: pd.DataFrame, theta_for=float) -> alt.Chart:
+    """theta_for(width) -> the goodness threshold; goodness is drawn relative to it."""
+    goodness = metrics.metric.isin(["goodness_pos", "goodness_neg"])
+    rows = metrics[(metrics.split == "validation") & goodness & (metrics.epoch > 0)].copy()
+    rows["value"] = rows.value / rows.width.map(theta_for)  # comparable across widths
     rows["layer"] = rows.layer.map(layer_name)
     rows["sample"] = rows.metric.map({"goodness_pos": "positive", "goodness_neg": "negative"})
     band = mean_band(rows, ["dataset", "depth", "width", "layer", "sample", "epoch"])
     band["panel"] = panel(band)
-    order = layer_order(band.depth)
-    colour = alt.Color("layer:N", sort=order, scale=alt.Scale(range=OKABE_ITO), title=LAYER_LABEL)
+    colour = layer_colour(band.depth, model=False)
     dash = alt.StrokeDash("sample:N", title="Sample", sort=["positive", "negative"])
     chart = (
         alt.Chart()
         .mark_line(strokeWidth=1.5)
         .encode(
             x=alt.X("epoch:Q", title="Training time (epochs)"),
-            y=alt.Y("mean:Q", title="Goodness / width (theta = 1)", scale=alt.Scale(type="symlog")),
+            y=alt.Y("mean:Q", title="Goodness / theta", scale=alt.Scale(zero=False)),
             color=colour,
             strokeDash=dash,
             tooltip=["layer", "sample", "epoch", alt.Tooltip("mean:Q", format=".3f")],
