@@ -2,8 +2,10 @@
 
 (a) batched: the project's trainer, all seeds in one batched computation;
 (b) sequential: the project's trainer, the same seeds one after another;
-(c) plain: a reference FF written the way public PyTorch examples are (one nn.Linear and one
-    Adam per layer, one seed at a time, labels overlaid on full images), same recipe;
+(c) plain: a reference FF written the way public PyTorch examples are (a shuffling DataLoader,
+    one nn.Linear and one Adam per layer, one seed at a time, labels overlaid on full images),
+    same recipe; and plain_on_tensors, the same layers fed from a device tensor (no DataLoader),
+    a stricter reference;
 (d) the machine's fp32 matrix-product rate on the shapes of (a).
 
 Throughput counts positive training samples per second, summed over seeds; evaluation is not
@@ -94,23 +96,57 @@ def overlay(x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return x
 
 
+def plain_layers(args, seed: int, device: torch.device) -> list[PlainLayer]:
+    torch.manual_seed(seed)
+    sizes = [INPUT_SIZE] + [args.width] * args.depth
+    return [
+        PlainLayer(a, b, args.lr, float(args.width)).to(device)
+        for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+
+
 def plain_seconds(args, splits: Splits, seeds: list[int], device: torch.device) -> float:
-    images = (
-        torch.tensor(splits.train_x[: args.train_size], dtype=torch.float32, device=device) / 255
-    )
+    """(c) as public examples write it: a shuffling DataLoader over the training tensors,
+    negatives drawn per batch, labels overlaid on both copies of the image."""
+    images = torch.tensor(splits.train_x[: args.train_size], dtype=torch.float32) / 255
+    labels = torch.tensor(splits.train_y[: args.train_size], dtype=torch.long)
+    dataset = torch.utils.data.TensorDataset(images, labels)
+    total = 0.0
+    for seed in seeds:
+        layers = plain_layers(args, seed, device)
+        loader = torch.utils.data.DataLoader(
+            dataset,
+            batch_size=args.batch_size,
+            shuffle=True,
+            drop_last=True,
+            generator=torch.Generator().manual_seed(seed),
+        )
+        for _ in range(args.epochs):
+            synchronize(device)
+            started = time.perf_counter()
+            for x, y in loader:
+                x, y = x.to(device), y.to(device)
+                y_neg = (y + torch.randint(1, 10, y.shape, device=device)) % 10
+                x_pos, x_neg = overlay(x, y), overlay(x, y_neg)
+                for layer in layers:
+                    x_pos, x_neg = layer.train_on(x_pos, x_neg)
+            synchronize(device)
+            total += time.perf_counter() - started
+    return total
+
+
+def plain_on_tensors_seconds(args, splits: Splits, seeds: list[int], device: torch.device) -> float:
+    """(c'), a stricter reference: the same layers, the data already a device tensor indexed
+    by batch (no DataLoader), negatives precomputed as the project's."""
+    images = torch.tensor(splits.train_x[: args.train_size], dtype=torch.float32, device=device)
+    images /= 255
     labels = torch.tensor(splits.train_y[: args.train_size], dtype=torch.long, device=device)
     steps = args.train_size // args.batch_size
     total = 0.0
     for seed in seeds:
-        torch.manual_seed(seed)
-        sizes = [INPUT_SIZE] + [args.width] * args.depth
-        layers = [
-            PlainLayer(a, b, args.lr, float(args.width)).to(device)
-            for a, b in zip(sizes, sizes[1:], strict=True)
-        ]
-        wrong = torch.tensor(
-            random_wrong_labels(splits.train_y[: args.train_size], seed, args.epochs), device=device
-        )
+        layers = plain_layers(args, seed, device)
+        wrong = random_wrong_labels(splits.train_y[: args.train_size], seed, args.epochs)
+        wrong = torch.tensor(wrong, dtype=torch.long, device=device)
         for epoch in range(args.epochs):
             order = torch.tensor(data_order(seed, epoch, args.train_size), device=device)
             synchronize(device)
@@ -118,7 +154,7 @@ def plain_seconds(args, splits: Splits, seeds: list[int], device: torch.device) 
             for step in range(steps):
                 batch = order[step * args.batch_size : (step + 1) * args.batch_size]
                 x_pos = overlay(images[batch], labels[batch])
-                x_neg = overlay(images[batch], wrong[epoch, batch].long())
+                x_neg = overlay(images[batch], wrong[epoch, batch])
                 for layer in layers:
                     x_pos, x_neg = layer.train_on(x_pos, x_neg)
             synchronize(device)
@@ -133,6 +169,31 @@ def training_flops_per_step(seeds: int, batch: int, depth: int, width: int) -> f
     first = 2 * seeds * batch * INPUT_SIZE * width
     deeper = (depth - 1) * 2 * seeds * (2 * batch) * width * width
     return 2 * (first + deeper)
+
+
+def evaluation_flops(seeds: int, images: int, depth: int, width: int) -> float:
+    """Matrix-product FLOPs of one evaluation: layer 1's image product once, deeper layers
+    once per candidate label (10)."""
+    return 2 * seeds * images * (INPUT_SIZE * width + 10 * (depth - 1) * width * width)
+
+
+def study_cost(config_path: Path) -> dict:
+    """FLOPs of a whole study config (training and evaluation, both data sets)."""
+    import yaml
+
+    config = yaml.safe_load(config_path.read_text())
+    settings = TrainSettings.from_config(config.get("training", {}))
+    seeds, total_train, total_eval = config.get("seeds", 5), 0.0, 0.0
+    for depth in config["depths"]:
+        for width in config["widths"]:
+            epochs = settings.total_epochs(depth)
+            steps = epochs * (settings.train_size // settings.batch_size)
+            evaluations = 1 + epochs * settings.evals_per_epoch
+            total_train += training_flops_per_step(seeds, settings.batch_size, depth, width) * steps
+            total_eval += evaluations * evaluation_flops(seeds, settings.eval_size, depth, width)
+            total_eval += evaluation_flops(seeds, 10_000, depth, width)  # the final test
+    datasets = len(config["datasets"])
+    return {"training_flops": total_train * datasets, "evaluation_flops": total_eval * datasets}
 
 
 def matmul_gflops(
@@ -196,7 +257,15 @@ def main() -> None:
         "--skip", nargs="*", default=[], choices=["sequential", "plain"], help="parts not to run"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--cost", type=Path, help="print a study config's FLOP count and stop")
     args = parser.parse_args()
+    if args.cost:
+        cost = study_cost(args.cost)
+        total = cost["training_flops"] + cost["evaluation_flops"]
+        train, evaluate = cost["training_flops"] / 1e15, cost["evaluation_flops"] / 1e15
+        print(f"{args.cost}: {train:.2f} PFLOP training, {evaluate:.2f} PFLOP evaluation")
+        print(f"{total / 1e15:.2f} PFLOP in all")
+        return
 
     device = choose_device(args.device)
     configure_torch(args.threads, allow_tf32=False)  # fp32 throughout, as (d) measures
@@ -212,6 +281,7 @@ def main() -> None:
         )
     if "plain" not in args.skip:
         seconds["plain"] = plain_seconds(args, splits, seeds, device)
+        seconds["plain_on_tensors"] = plain_on_tensors_seconds(args, splits, seeds, device)
     peak = matmul_gflops(args.seeds, args.batch_size, args.depth, args.width, device)
     achieved = training_flops_per_step(args.seeds, args.batch_size, args.depth, args.width) * steps
     achieved /= seconds["batched"] * 1e9
@@ -222,7 +292,7 @@ def main() -> None:
     report["matmul_gflops"] = peak
     report["achieved_gflops"] = achieved
     report["ratios"] = {"achieved_over_matmul": achieved / peak}
-    for other in ("sequential", "plain"):
+    for other in ("sequential", "plain", "plain_on_tensors"):
         if other in seconds:
             report["ratios"][f"batched_over_{other}"] = seconds[other] / seconds["batched"]
     report["config"] = {
@@ -236,12 +306,12 @@ def main() -> None:
 
     for name in seconds:
         rate = report[name]["samples_per_second"]
-        print(f"{name:>10}: {rate:>12,.0f} samples/s ({seconds[name]:.2f} s)")
+        print(f"{name:>16}: {rate:>12,.0f} samples/s ({seconds[name]:.2f} s)")
     print(
         f"    matmul: {peak:,.1f} GFLOP/s on the training shapes; batched achieves {achieved:,.1f}"
     )
     for name, ratio in report["ratios"].items():
-        print(f"{name:>28}: {ratio:.2f}")
+        print(f"{name:>30}: {ratio:.2f}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
 

@@ -104,7 +104,7 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer (1 = next to the input)", axis=alt.Axis(labelAngle=0)),
         color=colour,
-        xOffset="width:O",
+        xOffset="width:N",
     )
     points = base.mark_point(filled=True, size=50).encode(
         y=alt.Y("mean:Q", title=f"Epochs to {measure.removeprefix('time_to_')} of final accuracy"),
@@ -122,7 +122,6 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
         alt.layer(bars, points, data=band)
         .properties(width=150, height=170)
         .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth"))
-        .resolve_scale(x="independent")
         .properties(
             title={
                 "text": "Depth delay: when each layer reaches its final accuracy",

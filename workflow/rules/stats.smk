@@ -8,7 +8,7 @@ rule depth_delay:
         tests=report(
             "results/stats/depth_delay.tsv",
             caption="../report/depth_delay.rst",
-            category="Statistics",
+            category="Hypothesis tests",
         ),
         per_seed="results/stats/depth_delay_per_seed.tsv",
         overall="results/stats/depth_delay_overall.tsv",
@@ -29,7 +29,7 @@ rule layer_correlation:
         table=report(
             "results/stats/layer_correlation.tsv",
             caption="../report/layer_correlation.rst",
-            category="Statistics",
+            category="Hypothesis tests",
         ),
         per_seed="results/stats/layer_correlation_per_seed.tsv",
     log:
@@ -47,7 +47,7 @@ rule correlation_trends:
         report(
             "results/stats/correlation_trends.tsv",
             caption="../report/correlation_trends.rst",
-            category="Statistics",
+            category="Hypothesis tests",
         ),
     log:
         "logs/correlation_trends/correlation_trends.log",
@@ -67,7 +67,7 @@ rule stats_summary:
         report(
             "results/stats/summary.md",
             caption="../report/summary.rst",
-            category="Statistics",
+            category="Hypothesis tests",
         ),
     log:
         "logs/stats_summary/summary.log",
