@@ -196,6 +196,7 @@ def planned_jobs(plan: str) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:The image decoding:DeprecationWarning")
 def test_report_renders_in_headless_chromium(tiny_run, tmp_path):
     snakemake(tiny_run, "--report", "report.html")
     report = tiny_run / "report.html"
