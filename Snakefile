@@ -15,6 +15,12 @@ validate(config, "workflow/schemas/config.schema.yaml")
 report: "workflow/report/workflow.rst"
 
 
+# A GPU is a resource of the machine a job runs on: `--resources gpu=1` (the default workflow
+# profile) stops two local jobs sharing one GPU, but does not throttle cluster submissions.
+resource_scopes:
+    gpu="local",
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/negatives.smk"

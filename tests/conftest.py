@@ -1,8 +1,11 @@
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -44,3 +47,28 @@ def copy_workflow(destination: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
     return destination
+
+
+TINY = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    result = subprocess.run(
+        [*SNAKEMAKE, "--configfile", "tests/config/tiny.yaml", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
+    snakemake(workdir, "--cores", "2", "all")
+    return workdir

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,26 +12,9 @@ import pandas as pd
 import pytest
 import torch
 import yaml
-from conftest import ROOT, copy_workflow
+from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, snakemake
 
 from ff.data import CANONICAL_MD5, RAW_FILES
-
-TINY = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-
-
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    result = subprocess.run(
-        [*SNAKEMAKE, "--configfile", "tests/config/tiny.yaml", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if check and result.returncode != 0:
-        pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 def tiny_treatments() -> list[str]:
@@ -64,13 +46,6 @@ TIDY_COLUMNS = [
     "metric",
     "value",
 ]
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory) -> Path:
-    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
-    snakemake(workdir, "--cores", "2", "all")
-    return workdir
 
 
 @pytest.mark.slow

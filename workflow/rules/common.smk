@@ -15,6 +15,14 @@ from ff.config import (
 )
 
 TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
+if (
+    config["analysis"]["delay_figure_fraction"]
+    not in config["analysis"]["delay_fractions"]
+):
+    raise ValueError(
+        f"analysis.delay_figure_fraction {config['analysis']['delay_figure_fraction']} is not one "
+        f"of analysis.delay_fractions {config['analysis']['delay_fractions']}: add it there"
+    )
 TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
 SEED_CHUNKS = [
     chunk_name(chunk)
@@ -73,7 +81,12 @@ def chunks_of_treatment(wildcards):
 
 
 def train_gpus(wildcards):
-    return 0 if TRAIN_SETTINGS.device == "cpu" else 1
+    """1 when training runs on a GPU here: device cuda, or auto on a host with an NVIDIA
+    driver. The SLURM profile sets it to 1 for every training job (GPU nodes)."""
+    if TRAIN_SETTINGS.device == "cuda":
+        return 1
+    has_driver = os.path.exists("/proc/driver/nvidia/version")
+    return int(TRAIN_SETTINGS.device == "auto" and has_driver)
 
 
 def train_mem_mb(wildcards, attempt):

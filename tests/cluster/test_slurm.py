@@ -1,0 +1,76 @@
+"""The tiny study through a real single-node SLURM with Snakemake's SLURM executor plugin.
+
+slurm_up.sh starts slurmctld, slurmd and munge (installing them if absent) with a fake GPU;
+the workflow runs with tests/cluster/profile, a test variant of slurm/config.yaml; the results
+must equal a local run's. slurm_down.sh stops only the daemons slurm_up.sh started.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT, TINY, copy_workflow
+
+HERE = Path(__file__).parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def slurm():
+    if os.geteuid() != 0:
+        pytest.skip("starting a SLURM cluster needs root (packages, /etc/slurm)")
+    subprocess.run(["bash", HERE / "slurm_up.sh"], check=True, timeout=300)
+    yield
+    subprocess.run(["bash", HERE / "slurm_down.sh"], check=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def cluster_run(slurm, tmp_path_factory) -> Path:
+    workdir = copy_workflow(tmp_path_factory.mktemp("cluster"))
+    shutil.copytree(HERE / "profile", workdir / "tests/cluster/profile")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    # SIGINT, not SIGTERM: Snakemake then cancels its SLURM jobs instead of waiting for them
+    command = ["timeout", "-s", "INT", "1200", sys.executable, "-m", "snakemake"]
+    command += ["all", "--profile", "tests/cluster/profile"]
+    command += ["--configfile", "tests/config/tiny.yaml"]
+    result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-10000:]
+    return workdir
+
+
+def test_training_jobs_ran_as_slurm_jobs_with_a_gpu(cluster_run):
+    logs = list((cluster_run / ".snakemake/slurm_logs/rule_train_seeds").rglob("*.log"))
+    assert len(logs) == 2 * 2 * 2 * 2  # datasets x depths x widths x seed chunks
+    # local rules (collect_metrics, stats, figures) ran on the submit host, not through sbatch
+    assert not (cluster_run / ".snakemake/slurm_logs/rule_collect_metrics").exists()
+    train_log = (cluster_run / "logs/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
+    assert "validation model accuracy" in train_log
+
+
+def test_cluster_results_equal_the_local_run(cluster_run, tiny_run):
+    for dataset in TINY["datasets"]:
+        for depth in TINY["depths"]:
+            for width in TINY["widths"]:
+                path = f"results/train/{dataset}-d{depth}-w{width}/history.tsv"
+                local = pd.read_csv(tiny_run / path, sep="\t")
+                cluster = pd.read_csv(cluster_run / path, sep="\t")
+                pd.testing.assert_frame_equal(local, cluster, rtol=1e-5)
+    summary = "results/stats/summary.md"
+    assert (cluster_run / summary).read_text() == (tiny_run / summary).read_text()
+    for figure in ("fig_layer_curves", "fig_depth_delay", "fig_layer_correlation"):
+        assert (cluster_run / f"results/figures/{figure}.png").exists()
+
+
+def test_the_slurm_profile_plans_the_whole_study_from_the_repository_root():
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--profile", "slurm", "-n", "--forceall"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    jobs = result.stdout.split("Job stats:")[1]
+    assert "train_seeds" in jobs and "fig_layer_curves" in jobs and "stats_summary" in jobs
