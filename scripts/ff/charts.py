@@ -68,6 +68,18 @@ def panel(frame: pd.DataFrame) -> pd.Series:
     return frame.dataset + ", depth " + frame.depth.astype(str)
 
 
+def titled(chart: alt.TopLevelMixin, text: str, subtitle: str) -> alt.TopLevelMixin:
+    return chart.properties(title={"text": text, "subtitle": subtitle})
+
+
+def by_panel_and_width(layers: alt.LayerChart) -> alt.FacetChart:
+    """Small multiples over time: a row per data set and depth, a column per width."""
+    return layers.properties(width=170, height=130).facet(
+        row=alt.Row("panel:N", title=None),
+        column=alt.Column("width:O", title="Width (units per layer)"),
+    )
+
+
 def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
     rows = metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")].copy()
     rows["layer"] = rows.layer.map(layer_name)
@@ -81,19 +93,10 @@ def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
         tooltip=["layer", "epoch", alt.Tooltip("mean:Q", format=".3f"), "seeds"],
     )
     bands = base.mark_area(opacity=0.2).encode(y="low:Q", y2="high:Q", color=colour)
-    return (
-        alt.layer(bands, lines, data=band)
-        .properties(width=170, height=130)
-        .facet(
-            row=alt.Row("panel:N", title=None),
-            column=alt.Column("width:O", title="Width (units per layer)"),
-        )
-        .properties(
-            title={
-                "text": "Layer and model accuracy during training",
-                "subtitle": "Mean over seeds with 95% confidence band",
-            }
-        )
+    return titled(
+        by_panel_and_width(alt.layer(bands, lines, data=band)),
+        "Layer and model accuracy during training",
+        "Mean over seeds with 95% confidence band",
     )
 
 
@@ -118,16 +121,12 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
         ],
     )
     bars = base.mark_rule(strokeWidth=1.5).encode(y="low:Q", y2="high:Q")
-    return (
+    return titled(
         alt.layer(bars, points, data=band)
         .properties(width=150, height=170)
-        .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth"))
-        .properties(
-            title={
-                "text": "Depth delay: when each layer reaches its final accuracy",
-                "subtitle": f"{measure.replace('_', ' ')}; mean over seeds with 95% interval",
-            }
-        )
+        .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth")),
+        "Depth delay: when each layer reaches its final accuracy",
+        f"{measure.replace('_', ' ')}; mean over seeds with 95% interval",
     )
 
 
@@ -158,20 +157,16 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
         ],  # fmt: skip
     )
     text = base.mark_text(fontSize=9).encode(text="label:N")
-    return (
+    return titled(
         alt.layer(cells, text, data=rows)
         .properties(
             width=38 * rows.layer.nunique(),
             height=16 * rows.groupby("dataset").treatment.nunique().max(),
         )
         .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None))
-        .resolve_scale(y="independent")
-        .properties(
-            title={
-                "text": "How closely each layer's accuracy follows the model's",
-                "subtitle": f"{kind.title()} correlation, pooled over seeds (Fisher z)",
-            }
-        )
+        .resolve_scale(y="independent"),
+        "How closely each layer's accuracy follows the model's",
+        f"{kind.title()} correlation, pooled over seeds (Fisher z)",
     )
 
 
@@ -194,16 +189,12 @@ def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") ->
             alt.Tooltip("ci_high:Q", format=".2f"),
         ],  # fmt: skip
     )
-    return (
+    return titled(
         alt.layer(lines, data=rows)
         .properties(width=170, height=150)
-        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None))
-        .properties(
-            title={
-                "text": "Layer-model correlation against layer index, width and depth",
-                "subtitle": f"{kind.title()} r pooled over seeds; one line per treatment",
-            }
-        )
+        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None)),
+        "Layer-model correlation against layer index, width and depth",
+        f"{kind.title()} r pooled over seeds; one line per treatment",
     )
 
 
@@ -229,17 +220,13 @@ def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
         ],
     )
     bars = base.mark_rule().encode(y="low:Q", y2="high:Q")
-    return (
+    return titled(
         alt.layer(bars, points, data=band)
         .properties(width=180, height=170)
         .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth"))
-        .resolve_scale(y="independent")
-        .properties(
-            title={
-                "text": "Final test accuracy of each layer and of the model",
-                "subtitle": "Mean over seeds with 95% interval",
-            }
-        )
+        .resolve_scale(y="independent"),
+        "Final test accuracy of each layer and of the model",
+        "Mean over seeds with 95% interval",
     )
 
 
@@ -266,19 +253,10 @@ def fig_goodness(metrics: pd.DataFrame, theta_for=float) -> alt.Chart:
         )
     )
     threshold = alt.Chart().mark_rule(color="#666666", strokeDash=[2, 2]).encode(y=alt.datum(1))
-    return (
-        alt.layer(chart, threshold, data=band)
-        .properties(width=170, height=130)
-        .facet(
-            row=alt.Row("panel:N", title=None),
-            column=alt.Column("width:O", title="Width (units per layer)"),
-        )
-        .properties(
-            title={
-                "text": "Goodness of positive and negative samples during training",
-                "subtitle": "Validation set, mean over seeds; dotted line: the threshold",
-            }
-        )
+    return titled(
+        by_panel_and_width(alt.layer(chart, threshold, data=band)),
+        "Goodness of positive and negative samples during training",
+        "Validation set, mean over seeds; dotted line: the threshold",
     )
 
 

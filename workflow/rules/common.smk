@@ -90,11 +90,23 @@ def train_gpus(wildcards):
 
 
 def train_mem_mb(wildcards, attempt):
-    """Data on the device plus activations; generous, and more on a retry."""
+    """Host memory in MB: the process and its data (2 GB), plus, for training on the CPU,
+    weights with gradients and Adam's two moments (4 copies) for every seed and the
+    activations of a mini-batch and an evaluation chunk. More on a retry."""
     treatment = treatment_of(wildcards)
     seeds = len(parse_chunk_name(wildcards.chunk))
-    activations = seeds * treatment.width * treatment.depth * 10_000 * 10 * 4 // 2**20
-    return (2000 + activations) * attempt
+    weights = 784 * treatment.width + (treatment.depth - 1) * treatment.width**2
+    model_bytes = 4 * 4 * seeds * weights
+    activation_bytes = (
+        4
+        * 4
+        * seeds
+        * 2
+        * TRAIN_SETTINGS.batch_size
+        * treatment.width
+        * treatment.depth
+    )
+    return (2000 + (model_bytes + activation_bytes) // 2**20 + 256) * attempt
 
 
 def train_runtime(wildcards, attempt):
