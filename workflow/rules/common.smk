@@ -1,6 +1,7 @@
 # Config helpers: the treatment grid, seed chunks, input functions and wildcard constraints.
 
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
@@ -81,11 +82,11 @@ def chunks_of_treatment(wildcards):
 
 
 def train_gpus(wildcards):
-    """1 when training runs on a GPU here: device cuda, or auto on a host with an NVIDIA
-    driver. The SLURM profile sets it to 1 for every training job (GPU nodes)."""
+    """1 when training runs on a GPU here: device cuda, or auto on a host with NVIDIA's
+    driver tools. The SLURM profile sets it to 1 for every training job (GPU nodes)."""
     if TRAIN_SETTINGS.device == "cuda":
         return 1
-    has_driver = os.path.exists("/proc/driver/nvidia/version")
+    has_driver = shutil.which("nvidia-smi") is not None
     return int(TRAIN_SETTINGS.device == "auto" and has_driver)
 
 
