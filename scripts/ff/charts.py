@@ -56,7 +56,11 @@ def layer_colour(depths, model: bool = True) -> alt.Color:
     palette = [c for c in OKABE_ITO if c != "#000000"]
     colours = [palette[i % len(palette)] for i in range(max(depths))] + ["#000000"] * model
     return alt.Color(
-        "layer:N", sort=order, scale=alt.Scale(domain=order, range=colours), title=LAYER_LABEL
+        "layer:N",
+        sort=order,
+        scale=alt.Scale(domain=order, range=colours),
+        title=LAYER_LABEL,
+        legend=alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3),
     )
 
 
