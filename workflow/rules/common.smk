@@ -7,7 +7,6 @@ import sys
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
 from ff.config import (
-    Treatment,
     TrainSettings,
     chunk_name,
     parse_chunk_name,
