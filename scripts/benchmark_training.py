@@ -9,7 +9,8 @@
 (d) the machine's fp32 matrix-product rate on the shapes of (a).
 
 Throughput counts positive training samples per second, summed over seeds; evaluation is not
-timed. Example:
+timed. Each variant runs --repeats times, interleaved, and its median time is reported.
+Example:
 
     python scripts/benchmark_training.py --depth 3 --width 200 --seeds 8 --json bench.json
 """
@@ -253,6 +254,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.003)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--repeats", type=int, default=3, help="median over this many runs")
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=["sequential", "plain"], help="parts not to run"
     )
@@ -274,20 +276,28 @@ def main() -> None:
     samples = args.seeds * args.epochs * (args.train_size // args.batch_size) * args.batch_size
     steps = args.epochs * (args.train_size // args.batch_size)
 
-    seconds = {"batched": project_trainer_seconds(args, splits, seeds, device)}
+    runs = {"batched": lambda: project_trainer_seconds(args, splits, seeds, device)}
     if "sequential" not in args.skip:
-        seconds["sequential"] = sum(
+        runs["sequential"] = lambda: sum(
             project_trainer_seconds(args, splits, [s], device) for s in seeds
         )
     if "plain" not in args.skip:
-        seconds["plain"] = plain_seconds(args, splits, seeds, device)
-        seconds["plain_on_tensors"] = plain_on_tensors_seconds(args, splits, seeds, device)
+        runs["plain"] = lambda: plain_seconds(args, splits, seeds, device)
+        runs["plain_on_tensors"] = lambda: plain_on_tensors_seconds(args, splits, seeds, device)
+    # Interleaved repeats, median per variant: a slow moment of the machine then hits one
+    # repeat of every variant rather than all repeats of one.
+    timings = {name: [] for name in runs}
+    for _ in range(args.repeats):
+        for name, run in runs.items():
+            timings[name].append(run())
+    seconds = {name: float(np.median(values)) for name, values in timings.items()}
     peak = matmul_gflops(args.seeds, args.batch_size, args.depth, args.width, device)
     achieved = training_flops_per_step(args.seeds, args.batch_size, args.depth, args.width) * steps
     achieved /= seconds["batched"] * 1e9
 
     report = {
-        name: {"samples_per_second": samples / s, "seconds": s} for name, s in seconds.items()
+        name: {"samples_per_second": samples / s, "seconds": s, "all_seconds": timings[name]}
+        for name, s in seconds.items()
     }
     report["matmul_gflops"] = peak
     report["achieved_gflops"] = achieved

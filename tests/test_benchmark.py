@@ -12,7 +12,7 @@ def test_benchmark_writes_the_documented_json(tmp_path):
     subprocess.run(
         [sys.executable, str(ROOT / "scripts/benchmark_training.py"), "--depth", "2",
          "--width", "16", "--seeds", "2", "--train-size", "200", "--batch-size", "50",
-         "--device", "cpu", "--json", str(out)],
+         "--repeats", "1", "--device", "cpu", "--json", str(out)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     report = json.loads(out.read_text())
