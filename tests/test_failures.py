@@ -16,6 +16,7 @@ from conftest import copy_workflow
 
 from ff.config import TrainSettings, Treatment
 from ff.data import load_splits
+from ff.metrics import METRIC_COLUMNS
 from ff.negatives import random_wrong_labels
 from ff.train import Trainer, configure_torch
 
@@ -94,14 +95,7 @@ def test_the_resumed_history_equals_an_uninterrupted_run(killed_and_resumed):
         Treatment("mnist", 2, 200), settings, [0, 1], splits, negatives, torch.device("cpu")
     )
     uninterrupted = pd.DataFrame(trainer.run().history).reindex(columns=resumed.columns)
-    numeric = [
-        "accuracy",
-        "accuracy_skip_first",
-        "loss",
-        "goodness_pos",
-        "goodness_neg",
-        "separation",
-    ]
+    numeric = list(METRIC_COLUMNS)
     pd.testing.assert_frame_equal(
         resumed.drop(columns=numeric), uninterrupted.drop(columns=numeric), check_dtype=False
     )

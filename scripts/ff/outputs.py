@@ -11,21 +11,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ff.metrics import METRIC_COLUMNS
 from ff.train import TrainingResult
 
-HISTORY_COLUMNS = [
-    "seed",
-    "epoch",
-    "step",
-    "split",
-    "layer",
-    "accuracy",
-    "accuracy_skip_first",
-    "loss",
-    "goodness_pos",
-    "goodness_neg",
-    "separation",
-]
+HISTORY_COLUMNS = ["seed", "epoch", "step", "split", "layer", *METRIC_COLUMNS]
 
 
 def versions() -> dict:
