@@ -14,6 +14,7 @@ import torch
 
 from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import Splits
+from ff.gpus import claim_free_gpu
 from ff.model import BatchedFF, ff_loss, label_free
 from ff.negatives import data_order, validation_wrong_labels
 
@@ -28,13 +29,19 @@ class DivergenceError(RuntimeError):
 
 
 def choose_device(requested: str) -> torch.device:
-    if requested == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """CPU or CUDA as configured; with several visible GPUs, one that no other training job
+    on this machine holds (see ff.gpus)."""
     if requested == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(
             "training.device is 'cuda' but no CUDA device is visible: use 'auto' or 'cpu'"
         )
-    return torch.device(requested)
+    if requested == "cpu" or not torch.cuda.is_available():
+        return torch.device("cpu")
+    count = torch.cuda.device_count()
+    if count == 1:
+        return torch.device("cuda", 0)
+    uuids = [str(torch.cuda.get_device_properties(i).uuid) for i in range(count)]
+    return torch.device("cuda", claim_free_gpu(uuids))
 
 
 def configure_torch(threads: int, allow_tf32: bool) -> None:
