@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ff.config import TrainSettings, Treatment  # noqa: E402
+from ff.config import TrainSettings, Treatment, treatments  # noqa: E402
 from ff.data import Splits  # noqa: E402
 from ff.model import INPUT_SIZE  # noqa: E402
 from ff.negatives import data_order, random_wrong_labels  # noqa: E402
@@ -179,22 +179,21 @@ def evaluation_flops(seeds: int, images: int, depth: int, width: int) -> float:
 
 
 def study_cost(config_path: Path) -> dict:
-    """FLOPs of a whole study config (training and evaluation, both data sets)."""
+    """FLOPs of a whole study config (training and evaluation, every treatment)."""
     import yaml
 
     config = yaml.safe_load(config_path.read_text())
     settings = TrainSettings.from_config(config.get("training", {}))
     seeds, total_train, total_eval = config.get("seeds", 5), 0.0, 0.0
-    for depth in config["depths"]:
-        for width in config["widths"]:
-            epochs = settings.total_epochs(depth)
-            steps = epochs * (settings.train_size // settings.batch_size)
-            evaluations = 1 + epochs * settings.evals_per_epoch
-            total_train += training_flops_per_step(seeds, settings.batch_size, depth, width) * steps
-            total_eval += evaluations * evaluation_flops(seeds, settings.eval_size, depth, width)
-            total_eval += evaluation_flops(seeds, 10_000, depth, width)  # the final test
-    datasets = len(config["datasets"])
-    return {"training_flops": total_train * datasets, "evaluation_flops": total_eval * datasets}
+    for treatment in treatments(config):
+        depth, width = treatment.depth, treatment.width
+        epochs = treatment.total_epochs(settings.epochs)
+        steps = epochs * (settings.train_size // settings.batch_size)
+        evaluations = 1 + epochs * settings.evals_per_epoch
+        total_train += training_flops_per_step(seeds, settings.batch_size, depth, width) * steps
+        total_eval += evaluations * evaluation_flops(seeds, settings.eval_size, depth, width)
+        total_eval += evaluation_flops(seeds, 10_000, depth, width)  # the final test
+    return {"training_flops": total_train, "evaluation_flops": total_eval}
 
 
 def matmul_gflops(

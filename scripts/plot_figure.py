@@ -3,7 +3,6 @@
 import pandas as pd
 
 from ff import charts
-from ff.config import TrainSettings
 from ff.logs import start_logging
 from ff.metrics import read_metrics
 
@@ -17,10 +16,6 @@ else:
 
 if figure == "fig_depth_delay":
     chart = charts.fig_depth_delay(data, f"time_to_{analysis['delay_figure_fraction']:g}")
-elif figure == "fig_goodness":
-    chart = charts.fig_goodness(
-        data, TrainSettings.from_config(snakemake.config["training"]).theta_for
-    )
 elif figure in ("fig_layer_correlation", "fig_correlation_trends"):
     chart = getattr(charts, figure)(data, analysis["correlation_kind"])
 else:

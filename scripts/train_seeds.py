@@ -11,7 +11,7 @@ from ff.outputs import device_description, write_outputs
 from ff.train import Trainer, choose_device, configure_torch
 
 log = start_logging(snakemake.log[0])
-treatment = Treatment.from_id(snakemake.wildcards.treatment)
+treatment = Treatment(**snakemake.params.treatment)
 settings = TrainSettings.from_config(snakemake.params.settings)
 seeds = parse_chunk_name(snakemake.wildcards.chunk)
 device = choose_device(settings.device)

@@ -1,5 +1,3 @@
-import pytest
-
 from ff.config import (
     TrainSettings,
     Treatment,
@@ -11,19 +9,25 @@ from ff.config import (
 )
 
 
-def test_treatment_ids_round_trip():
-    treatment = Treatment("fashion_mnist", 4, 2000)
-    assert treatment.id == "fashion_mnist-d4-w2000"
-    assert Treatment.from_id(treatment.id) == treatment
-    with pytest.raises(ValueError, match="is not a treatment id"):
-        Treatment.from_id("mnist-4-2000")
+def test_treatment_ids_name_what_differs_from_the_standard_training():
+    assert Treatment("fashion_mnist", 4, 2000).id == "fashion_mnist-d4-w2000"
+    assert Treatment("fashion_mnist", 4, 2000).variant == "standard"
+    changed = Treatment("mnist", 2, 8, schedule="greedy", learning_rate=0.01, theta=2.0)
+    assert changed.id == "mnist-d2-w8-greedy-lr0.01-theta2"
+    assert changed.variant == "greedy, lr 0.01, theta 2"
 
 
-def test_the_grid_is_datasets_by_depths_by_widths():
+def test_the_grid_is_the_product_of_every_treatment_key():
     grid = treatments({"datasets": ["mnist", "fashion_mnist"], "depths": [1, 3], "widths": [8]})
     assert [t.id for t in grid] == [
         "mnist-d1-w8", "mnist-d3-w8", "fashion_mnist-d1-w8", "fashion_mnist-d3-w8",
     ]  # fmt: skip
+    config = {"datasets": ["mnist"], "depths": [2], "widths": [8],
+              "schedules": ["simultaneous", "greedy"], "learning_rates": [0.003, 0.01],
+              "thetas": [None, 4]}  # fmt: skip
+    grid = treatments(config)
+    assert len(grid) == 8 and len({t.id for t in grid}) == 8
+    assert {t.variant for t in grid} >= {"standard", "greedy", "lr 0.01", "theta 4"}
 
 
 def test_seeds_are_cut_into_chunks_of_at_most_the_bound():
@@ -35,19 +39,20 @@ def test_seeds_are_cut_into_chunks_of_at_most_the_bound():
 
 
 def test_theta_defaults_to_the_width_for_sum_goodness():
-    assert TrainSettings().theta_for(200) == 200.0
-    assert TrainSettings(goodness="mean").theta_for(200) == 1.0
-    assert TrainSettings(theta=5).theta_for(200) == 5.0
+    assert Treatment("mnist", 2, 200).theta_for("sum") == 200.0
+    assert Treatment("mnist", 2, 200).theta_for("mean") == 1.0
+    assert Treatment("mnist", 2, 200, theta=5).theta_for("sum") == 5.0
 
 
 def test_greedy_schedule_trains_each_layer_for_the_configured_epochs():
-    assert TrainSettings(epochs=3, schedule="greedy").total_epochs(4) == 12
-    assert TrainSettings(epochs=3).total_epochs(4) == 3
+    assert Treatment("mnist", 4, 8, schedule="greedy").total_epochs(3) == 12
+    assert Treatment("mnist", 4, 8).total_epochs(3) == 3
 
 
 def test_config_hash_changes_with_any_setting():
     treatment, seeds = Treatment("mnist", 2, 8), range(2)
     base = config_hash(treatment, TrainSettings(), seeds)
     assert base == config_hash(treatment, TrainSettings(), seeds)
-    assert base != config_hash(treatment, TrainSettings(learning_rate=0.01), seeds)
+    assert base != config_hash(treatment, TrainSettings(batch_size=50), seeds)
+    assert base != config_hash(Treatment("mnist", 2, 8, learning_rate=0.01), TrainSettings(), seeds)
     assert base != config_hash(treatment, TrainSettings(), range(3))

@@ -22,7 +22,8 @@ def metrics_table(
     for (seed, layer), values in curves.items():
         for epoch, value in zip(EPOCHS, values, strict=True):
             rows.append(
-                {"dataset": dataset, "treatment": f"{dataset}-d{depth}-w{width}", "depth": depth,
+                {"dataset": dataset, "variant": "standard",
+                 "treatment": f"{dataset}-d{depth}-w{width}", "depth": depth,
                  "width": width, "seed": seed, "epoch": epoch, "split": "validation",
                  "layer": str(layer), "metric": "accuracy", "value": value}
             )  # fmt: skip
@@ -151,7 +152,8 @@ def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.Data
             for layer in range(1, depth + 1):
                 z = 1.5 + layer_effect * layer + width_effect * np.log2(width) + rng.normal(0, 0.05)
                 rows.append(
-                    {"dataset": "mnist", "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
+                    {"dataset": "mnist", "variant": "standard",
+                     "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
                      "width": width, "layer": layer, "method": "levels", "kind": "pearson",
                      "r": np.tanh(z)}
                 )  # fmt: skip

@@ -14,7 +14,7 @@ TREATMENT = Treatment("mnist", 2, 64)
 
 
 def make_trainer(splits, seeds, settings, treatment=TREATMENT):
-    epochs = settings.total_epochs(treatment.depth)
+    epochs = treatment.total_epochs(settings.epochs)
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, epochs) for seed in seeds])
     return Trainer(treatment, settings, seeds, splits, negatives, CPU)
 
@@ -65,16 +65,19 @@ def test_resuming_from_a_checkpoint_gives_the_uninterrupted_history(mnist_splits
 
 
 def test_a_diverging_run_names_treatment_seed_and_step(mnist_splits):
-    settings = TrainSettings(**{**SMALL.__dict__, "learning_rate": 1e30, "epochs": 1})
+    settings = TrainSettings(**{**SMALL.__dict__, "epochs": 1})
+    diverging = Treatment("mnist", 2, 64, learning_rate=1e30)
     with pytest.raises(
-        DivergenceError, match=r"mnist-d2-w64, seed \d: the loss became NaN or infinite at step \d+"
+        DivergenceError,
+        match=r"mnist-d2-w64-lr1e\+30, seed \d: the loss became NaN or infinite at step \d+",
     ):
-        make_trainer(mnist_splits, [0, 1], settings).run()
+        make_trainer(mnist_splits, [0, 1], settings, diverging).run()
 
 
 def test_greedy_schedule_trains_one_layer_at_a_time(mnist_splits):
-    settings = TrainSettings(**{**SMALL.__dict__, "schedule": "greedy", "epochs": 1})
-    h = history(make_trainer(mnist_splits, [0], settings).run())
+    settings = TrainSettings(**{**SMALL.__dict__, "epochs": 1})
+    greedy = Treatment("mnist", 2, 64, schedule="greedy")
+    h = history(make_trainer(mnist_splits, [0], settings, greedy).run())
     train = h[h.split == "train"]
     assert set(train[train.epoch <= 1].layer) == {"1"}
     assert set(train[train.epoch > 1].layer) == {"2"}

@@ -14,16 +14,12 @@ import torch
 import yaml
 from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, snakemake
 
+from ff.config import Treatment, treatments
 from ff.data import CANONICAL_MD5, RAW_FILES
 
 
-def tiny_treatments() -> list[str]:
-    return [
-        f"{dataset}-d{depth}-w{width}"
-        for dataset in TINY["datasets"]
-        for depth in TINY["depths"]
-        for width in TINY["widths"]
-    ]
+def tiny_treatments() -> list[Treatment]:
+    return treatments(TINY)
 
 
 FIGURES = [
@@ -45,6 +41,10 @@ TIDY_COLUMNS = [
     "layer",
     "metric",
     "value",
+    "variant",
+    "schedule",
+    "learning_rate",
+    "theta",
 ]
 
 
@@ -60,14 +60,15 @@ def test_raw_files_have_canonical_md5(tiny_run):
 def test_every_treatment_has_its_training_outputs(tiny_run):
     seeds = list(range(TINY["seeds"]))
     for treatment in tiny_treatments():
-        folder = tiny_run / "results" / "train" / treatment
-        depth = int(treatment.split("-d")[1].split("-")[0])
+        folder = tiny_run / "results" / "train" / treatment.id
+        depth = treatment.depth
+        epochs = treatment.total_epochs(TINY["training"]["epochs"])
         history = pd.read_csv(folder / "history.tsv", sep="\t", dtype={"layer": str})
         assert sorted(history.seed.unique()) == seeds
         assert set(history.split) == {"train", "validation", "test"}
         assert set(history.layer) == {str(layer) for layer in range(1, depth + 1)} | {"model"}
         validation = history[history.split == "validation"]
-        evaluations = 1 + TINY["training"]["epochs"] * TINY["training"]["evals_per_epoch"]
+        evaluations = 1 + epochs * TINY["training"]["evals_per_epoch"]
         assert validation.epoch.nunique() == evaluations
         assert validation.accuracy.between(0, 1).all()
 
@@ -90,9 +91,7 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         assert run["seeds"] == seeds and run["device"].startswith("cpu")
         assert {"torch", "python", "snakemake"} <= set(run["versions"])
         assert len(run["jobs"]) == 2  # tiny.yaml trains at most 2 seeds per job
-        assert all(
-            len(job["seconds_per_epoch"]) == TINY["training"]["epochs"] for job in run["jobs"]
-        )
+        assert all(len(job["seconds_per_epoch"]) == epochs for job in run["jobs"])
         assert not list(folder.glob("seeds*/checkpoint.pt"))
 
 
@@ -112,7 +111,8 @@ def test_a_finished_workflow_has_nothing_left_to_do(tiny_run):
 def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
     metrics = pd.read_csv(tiny_run / "results/metrics/all.tsv", sep="\t", dtype={"layer": str})
     assert list(metrics.columns) == TIDY_COLUMNS
-    assert set(metrics.treatment) == set(tiny_treatments())
+    assert set(metrics.treatment) == {t.id for t in tiny_treatments()}
+    assert set(metrics.variant) == {"standard", "greedy"}
     accuracy = metrics[(metrics.metric == "accuracy") & (metrics.split == "validation")]
     for _, rows in accuracy.groupby("treatment"):
         depth = rows.depth.iloc[0]

@@ -68,8 +68,14 @@ def treatment_label(frame: pd.DataFrame) -> pd.Series:
     return "depth " + frame.depth.astype(str) + ", width " + frame.width.astype(str)
 
 
+def study(frame: pd.DataFrame) -> pd.Series:
+    """The data set, and the treatment variant where it is not the standard one."""
+    variant = ("(" + frame.variant + ")").where(frame.variant != "standard", "")
+    return (frame.dataset + " " + variant).str.strip()
+
+
 def panel(frame: pd.DataFrame) -> pd.Series:
-    return frame.dataset + ", depth " + frame.depth.astype(str)
+    return study(frame) + ", depth " + frame.depth.astype(str)
 
 
 def titled(chart: alt.TopLevelMixin, text: str, subtitle: str) -> alt.TopLevelMixin:
@@ -87,7 +93,7 @@ def by_panel_and_width(layers: alt.LayerChart) -> alt.FacetChart:
 def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
     rows = metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")].copy()
     rows["layer"] = rows.layer.map(layer_name)
-    band = mean_band(rows, ["dataset", "depth", "width", "layer", "epoch"])
+    band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer", "epoch"])
     band["panel"] = panel(band)
     colour = layer_colour(band.depth)
     base = alt.Chart(band).encode(x=alt.X("epoch:Q", title="Training time (epochs)"))
@@ -106,7 +112,8 @@ def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
 
 def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     rows = delays[delays.measure == measure]
-    band = mean_band(rows, ["dataset", "depth", "width", "layer"])
+    band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
+    band["study"] = study(band)
     colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer (1 = next to the input)", axis=alt.Axis(labelAngle=0)),
@@ -128,7 +135,7 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     return titled(
         alt.layer(bars, points, data=band)
         .properties(width=150, height=170)
-        .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth")),
+        .facet(row=alt.Row("study:N", title=None), column=alt.Column("depth:O", title="Depth")),
         "Depth delay: when each layer reaches its final accuracy",
         f"{measure.replace('_', ' ')}; mean over seeds with 95% interval",
     )
@@ -139,6 +146,7 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
     rows["layer_name"] = "layer " + rows.layer.astype(str)
     rows["label"] = rows.r.map(lambda r: "" if np.isnan(r) else f"{r:.2f}")
     rows["setting"] = treatment_label(rows)
+    rows["study"] = study(rows)
     settings = rows.sort_values(["depth", "width"]).setting.unique().tolist()
     base = alt.Chart().encode(
         x=alt.X("layer_name:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
@@ -165,9 +173,9 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
         alt.layer(cells, text, data=rows)
         .properties(
             width=38 * rows.layer.nunique(),
-            height=16 * rows.groupby("dataset").treatment.nunique().max(),
+            height=16 * len(settings),
         )
-        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None))
+        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("study:N", title=None))
         .resolve_scale(y="independent"),
         "How closely each layer's accuracy follows the model's",
         f"{kind.title()} correlation, pooled over seeds (Fisher z)",
@@ -175,7 +183,8 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
 
 
 def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") -> alt.Chart:
-    rows = correlations[(correlations.kind == kind) & correlations.r.notna()]
+    rows = correlations[(correlations.kind == kind) & correlations.r.notna()].copy()
+    rows["study"] = study(rows)
     colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer", axis=alt.Axis(labelAngle=0)),
@@ -196,7 +205,7 @@ def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") ->
     return titled(
         alt.layer(lines, data=rows)
         .properties(width=170, height=150)
-        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("dataset:N", title=None)),
+        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("study:N", title=None)),
         "Layer-model correlation against layer index, width and depth",
         f"{kind.title()} r pooled over seeds; one line per treatment",
     )
@@ -205,7 +214,8 @@ def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") ->
 def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
     rows = metrics[(metrics.split == "test") & (metrics.metric == "accuracy")].copy()
     rows["layer"] = rows.layer.map(layer_name)
-    band = mean_band(rows, ["dataset", "depth", "width", "layer"])
+    band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
+    band["study"] = study(band)
     order = layer_order(band.depth)
     base = alt.Chart().encode(
         x=alt.X("width:O", title="Width (units per layer)", axis=alt.Axis(labelAngle=0)),
@@ -227,21 +237,21 @@ def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
     return titled(
         alt.layer(bars, points, data=band)
         .properties(width=180, height=170)
-        .facet(row=alt.Row("dataset:N", title=None), column=alt.Column("depth:O", title="Depth"))
+        .facet(row=alt.Row("study:N", title=None), column=alt.Column("depth:O", title="Depth"))
         .resolve_scale(y="independent"),
         "Final test accuracy of each layer and of the model",
         "Mean over seeds with 95% interval",
     )
 
 
-def fig_goodness(metrics: pd.DataFrame, theta_for=float) -> alt.Chart:
-    """theta_for(width) -> the goodness threshold; goodness is drawn relative to it."""
+def fig_goodness(metrics: pd.DataFrame) -> alt.Chart:
+    """Goodness relative to each treatment's threshold theta, comparable across widths."""
     goodness = metrics.metric.isin(["goodness_pos", "goodness_neg"])
     rows = metrics[(metrics.split == "validation") & goodness & (metrics.epoch > 0)].copy()
-    rows["value"] = rows.value / rows.width.map(theta_for)  # comparable across widths
+    rows["value"] = rows.value / rows.theta
     rows["layer"] = rows.layer.map(layer_name)
     rows["sample"] = rows.metric.map({"goodness_pos": "positive", "goodness_neg": "negative"})
-    band = mean_band(rows, ["dataset", "depth", "width", "layer", "sample", "epoch"])
+    band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer", "sample", "epoch"])
     band["panel"] = panel(band)
     colour = layer_colour(band.depth, model=False)
     dash = alt.StrokeDash("sample:N", title="Sample", sort=["positive", "negative"])

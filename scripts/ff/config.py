@@ -8,27 +8,51 @@ import json
 import re
 from dataclasses import asdict, dataclass, fields
 
-TREATMENT_PATTERN = re.compile(r"(?P<dataset>[a-z_]+)-d(?P<depth>\d+)-w(?P<width>\d+)")
+DEFAULT_SCHEDULE, DEFAULT_LEARNING_RATE = "simultaneous", 0.003
 
 
 @dataclass(frozen=True)
 class Treatment:
-    """One point of the config grid; all its seeds train in the same job(s)."""
+    """One point of the config grid; all its seeds train in the same job(s).
+
+    Beyond data set, depth and width, a treatment may vary the training schedule, the learning
+    rate and the goodness threshold; those that differ from the defaults name its variant."""
 
     dataset: str
     depth: int
     width: int
+    schedule: str = DEFAULT_SCHEDULE
+    learning_rate: float = DEFAULT_LEARNING_RATE
+    theta: float | None = None  # None: the layer's width (sum goodness) or 1 (mean goodness)
 
     @property
     def id(self) -> str:
-        return f"{self.dataset}-d{self.depth}-w{self.width}"
+        suffix = "".join(f"-{part.replace(' ', '')}" for part in self.variant_parts())
+        return f"{self.dataset}-d{self.depth}-w{self.width}{suffix}"
 
-    @classmethod
-    def from_id(cls, treatment_id: str) -> Treatment:
-        match = TREATMENT_PATTERN.fullmatch(treatment_id)
-        if match is None:
-            raise ValueError(f"{treatment_id!r} is not a treatment id like 'mnist-d3-w200'")
-        return cls(match["dataset"], int(match["depth"]), int(match["width"]))
+    def variant_parts(self) -> list[str]:
+        parts = []
+        if self.schedule != DEFAULT_SCHEDULE:
+            parts.append(self.schedule)
+        if self.learning_rate != DEFAULT_LEARNING_RATE:
+            parts.append(f"lr {self.learning_rate:g}")
+        if self.theta is not None:
+            parts.append(f"theta {self.theta:g}")
+        return parts
+
+    @property
+    def variant(self) -> str:
+        """What the treatment changes besides data set, depth and width: 'standard' if nothing."""
+        return ", ".join(self.variant_parts()) or "standard"
+
+    def theta_for(self, goodness: str) -> float:
+        if self.theta is not None:
+            return float(self.theta)
+        return float(self.width) if goodness == "sum" else 1.0
+
+    def total_epochs(self, epochs: int) -> int:
+        """The greedy schedule trains each layer for `epochs`, one layer after another."""
+        return epochs * self.depth if self.schedule == "greedy" else epochs
 
 
 @dataclass(frozen=True)
@@ -37,11 +61,8 @@ class TrainSettings:
 
     epochs: int = 4
     batch_size: int = 100
-    learning_rate: float = 0.003
     optimizer: str = "adam"
-    theta: float | None = None  # None: the layer's width, a mean square activity of 1
     goodness: str = "sum"
-    schedule: str = "simultaneous"
     train_size: int = 50_000
     evals_per_epoch: int = 4
     eval_size: int = 10_000
@@ -54,19 +75,18 @@ class TrainSettings:
         known = {field.name for field in fields(cls)}
         return cls(**{key: value for key, value in section.items() if key in known})
 
-    def theta_for(self, width: int) -> float:
-        if self.theta is not None:
-            return float(self.theta)
-        return float(width) if self.goodness == "sum" else 1.0
-
-    def total_epochs(self, depth: int) -> int:
-        """The greedy schedule trains each layer for `epochs`, one layer after another."""
-        return self.epochs * depth if self.schedule == "greedy" else self.epochs
-
 
 def treatments(config: dict) -> list[Treatment]:
-    grid = itertools.product(config["datasets"], config["depths"], config["widths"])
-    return [Treatment(dataset, depth, width) for dataset, depth, width in grid]
+    """The grid: datasets x depths x widths x schedules x learning_rates x thetas."""
+    grid = itertools.product(
+        config["datasets"],
+        config["depths"],
+        config["widths"],
+        config.get("schedules", [DEFAULT_SCHEDULE]),
+        config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
+        config.get("thetas", [None]),
+    )
+    return [Treatment(*point) for point in grid]
 
 
 def seed_chunks(n_seeds: int, max_per_job: int) -> list[range]:

@@ -11,6 +11,7 @@ METRIC_COLUMNS = [
 ]  # fmt: skip
 TIDY_COLUMNS = [
     "dataset", "treatment", "depth", "width", "seed", "epoch", "split", "layer", "metric", "value",
+    "variant", "schedule", "learning_rate", "theta",
 ]  # fmt: skip
 
 
@@ -18,9 +19,11 @@ def read_history(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t", dtype={"layer": str})
 
 
-def tidy_metrics(history: pd.DataFrame, treatment: Treatment) -> pd.DataFrame:
+def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> pd.DataFrame:
     """history.tsv (one row per seed, evaluation, split and layer; a column per metric) ->
-    dataset, treatment, depth, width, seed, epoch, split, layer, metric, value."""
+    dataset, treatment, depth, width, seed, epoch, split, layer, metric, value, and the
+    treatment's variant (what it changes besides data set, depth and width: `standard` if
+    nothing), schedule, learning rate and goodness threshold theta."""
     long = history.melt(
         id_vars=["seed", "epoch", "split", "layer"],
         value_vars=[c for c in METRIC_COLUMNS if c in history],
@@ -31,6 +34,10 @@ def tidy_metrics(history: pd.DataFrame, treatment: Treatment) -> pd.DataFrame:
         treatment=treatment.id,
         depth=treatment.depth,
         width=treatment.width,
+        variant=treatment.variant,
+        schedule=treatment.schedule,
+        learning_rate=treatment.learning_rate,
+        theta=treatment.theta_for(goodness),
     )
     return long[TIDY_COLUMNS].sort_values(["seed", "split", "epoch", "layer", "metric"])
 

@@ -23,7 +23,8 @@ METHODS = {
     "seeds_final": "across seeds at the final evaluation point",
     "seeds_mid": "across seeds at the evaluation point nearest mid-training",
 }
-TREATMENT_KEYS = ["dataset", "treatment", "depth", "width"]
+STUDY_KEYS = ["dataset", "variant"]  # analyses across treatments stay within these
+TREATMENT_KEYS = [*STUDY_KEYS, "treatment", "depth", "width"]
 
 
 def accuracy_curves(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -35,7 +36,7 @@ def accuracy_curves(metrics: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def layer_columns(curves: pd.DataFrame, depth: int) -> list[str]:
+def layer_columns(depth: int) -> list[str]:
     return [str(layer) for layer in range(1, depth + 1)]
 
 
@@ -68,10 +69,10 @@ def layer_delays(metrics: pd.DataFrame, fractions: list[float]) -> pd.DataFrame:
     for keys, curve in accuracy_curves(metrics).groupby([*TREATMENT_KEYS, "seed"]):
         curve = curve.sort_values("epoch")
         epochs = curve.epoch.to_numpy()
-        depth = keys[2]
-        for layer in range(1, depth + 1):
+        run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
+        for layer in range(1, run["depth"] + 1):
             accuracy = curve[str(layer)].to_numpy()
-            base = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True)) | {"layer": layer}
+            base = run | {"layer": layer}
             for q in fractions:
                 value = time_to_fraction(epochs, accuracy, q)
                 rows.append(base | {"measure": f"time_to_{q:g}", "value": value})
@@ -147,21 +148,22 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
     result = pd.DataFrame(rows)
     result["p_adjusted"] = result.p_value
     wilcoxon = result.test == "wilcoxon"
-    for _, index in result[wilcoxon].groupby(["dataset", "measure"]).groups.items():
+    for _, index in result[wilcoxon].groupby([*STUDY_KEYS, "measure"]).groups.items():
         result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
     page = result.test == "page_trend"
-    for _, index in result[page].groupby(["dataset", "measure"]).groups.items():
+    for _, index in result[page].groupby([*STUDY_KEYS, "measure"]).groups.items():
         result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
     result["significant"] = result.p_adjusted < ALPHA
     return result
 
 
 def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
-    """Per dataset and measure, one test over every (treatment, seed) block with depth >= 2:
+    """Per dataset, variant and measure, one test over every (treatment, seed) block with
+    depth >= 2:
     is Spearman's rho between layer index and delay above 0? Blocks are independent runs."""
     rows = []
     deep = delays[delays.depth > 1]
-    for (dataset, measure), group in deep.groupby(["dataset", "measure"]):
+    for (dataset, variant, measure), group in deep.groupby([*STUDY_KEYS, "measure"]):
         rhos = []
         for _, block in group.groupby(["treatment", "seed"]):
             block = block.sort_values("layer")
@@ -172,6 +174,7 @@ def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "dataset": dataset,
+                "variant": variant,
                 "measure": measure,
                 "blocks": len(rhos),
                 "mean_rho": float(rhos.mean()) if len(rhos) else np.nan,
@@ -246,11 +249,11 @@ def per_seed_correlations(curves: pd.DataFrame) -> pd.DataFrame:
     for keys, curve in curves[curves.epoch > 0].groupby([*TREATMENT_KEYS, "seed"]):
         curve = curve.sort_values("epoch")
         model = curve["model"].to_numpy()
-        for layer in layer_columns(curve, keys[2]):
+        run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
+        for layer in layer_columns(run["depth"]):
             values = curve[layer].to_numpy()
             for kind in CORRELATIONS:
-                base = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
-                base |= {"layer": int(layer), "kind": kind}
+                base = run | {"layer": int(layer), "kind": kind}
                 rows.append(base | {"method": "levels", "r": correlation(values, model, kind)})
                 rows.append(
                     base
@@ -260,6 +263,16 @@ def per_seed_correlations(curves: pd.DataFrame) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def fixed_points(epochs) -> dict[str, float]:
+    """The final evaluation point and the one nearest half of it (a treatment's own: a greedy
+    schedule trains longer)."""
+    epochs = np.sort(np.asarray(epochs))
+    return {
+        "seeds_final": float(epochs[-1]),
+        "seeds_mid": float(epochs[np.argmin(np.abs(epochs - epochs[-1] / 2))]),
+    }
 
 
 def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -272,24 +285,18 @@ def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     for keys, group in per_seed.groupby([*TREATMENT_KEYS, "layer", "method", "kind"]):
         base = dict(zip([*TREATMENT_KEYS, "layer", "method", "kind"], keys, strict=True))
         rows.append(base | pool_across_seeds(group.r.to_numpy()))
-    epochs = np.sort(curves.epoch.unique())
-    fixed_points = {
-        "seeds_final": epochs[-1],
-        "seeds_mid": epochs[np.argmin(np.abs(epochs - epochs[-1] / 2))],
-    }
-    for method, epoch in fixed_points.items():
-        at = curves[np.isclose(curves.epoch, epoch)]
-        for keys, group in at.groupby(TREATMENT_KEYS):
-            for layer in layer_columns(group, keys[2]):
+    for keys, curve in curves.groupby(TREATMENT_KEYS):
+        treatment = dict(zip(TREATMENT_KEYS, keys, strict=True))
+        for method, epoch in fixed_points(curve.epoch.unique()).items():
+            at = curve[np.isclose(curve.epoch, epoch)]
+            for layer in layer_columns(treatment["depth"]):
                 for kind in CORRELATIONS:
-                    base = dict(zip(TREATMENT_KEYS, keys, strict=True))
-                    base |= {"layer": int(layer), "method": method, "kind": kind}
+                    base = treatment | {"layer": int(layer), "method": method, "kind": kind}
+                    base |= {"epoch": epoch}
                     rows.append(
-                        base
-                        | across_seeds(group[layer].to_numpy(), group["model"].to_numpy(), kind)
+                        base | across_seeds(at[layer].to_numpy(), at["model"].to_numpy(), kind)
                     )
     table = pd.DataFrame(rows)
-    table["epoch"] = table.method.map(fixed_points)
     table["p_adjusted"] = np.nan
     tested = table.p_value.notna()
     table.loc[tested, "p_adjusted"] = stats.false_discovery_control(
@@ -313,13 +320,14 @@ def ols(design: np.ndarray, response: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def correlation_trends(correlations: pd.DataFrame) -> pd.DataFrame:
-    """H3: per dataset, method and kind, regress Fisher z of the pooled layer-model
+    """H3: per dataset, variant, method and kind, regress Fisher z of the pooled layer-model
     correlation on layer index and log2(width) together; slopes with 95% intervals."""
     rows = []
-    for keys, group in correlations.dropna(subset=["r"]).groupby(["dataset", "method", "kind"]):
+    groups = [*STUDY_KEYS, "method", "kind"]
+    for keys, group in correlations.dropna(subset=["r"]).groupby(groups):
         z = fisher_z(group.r.to_numpy())
         design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])
-        base = dict(zip(["dataset", "method", "kind"], keys, strict=True)) | {"points": len(group)}
+        base = dict(zip(groups, keys, strict=True)) | {"points": len(group)}
         identifiable = group.layer.nunique() > 1 and group.width.nunique() > 1
         if not identifiable or len(group) <= design.shape[1]:
             continue

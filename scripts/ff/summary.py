@@ -13,6 +13,11 @@ from ff.stats import ALPHA, METHODS
 STRONG = 0.7  # |r| from which a correlation is called strong
 
 
+def study(dataset: str, variant: str) -> str:
+    """A data set, and the treatment variant when it is not the standard one."""
+    return dataset if variant == "standard" else f"{dataset} ({variant})"
+
+
 def verdict(supported: bool) -> str:
     return "**supported**" if supported else "**not supported**"
 
@@ -30,10 +35,15 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
         "Holm-adjusted.",
         "",
     ]
-    for (dataset, measure), row in overall.set_index(["dataset", "measure"]).iterrows():
+    for (dataset, variant, measure), row in overall.set_index(
+        ["dataset", "variant", "measure"]
+    ).iterrows():
         supported = row.p_value < ALPHA and row.share_positive > 0.5
         page = tests[
-            (tests.dataset == dataset) & (tests.measure == measure) & (tests.test == "page_trend")
+            (tests.dataset == dataset)
+            & (tests.variant == variant)
+            & (tests.measure == measure)
+            & (tests.test == "page_trend")
         ]
         page_text = (
             f"; Page's test significant in {int(page.significant.sum())} of {len(page)} treatments"
@@ -41,7 +51,7 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
             else ""
         )
         lines.append(
-            f"- {dataset}, {measure.replace('_', ' ')}: {verdict(supported)}. "
+            f"- {study(dataset, variant)}, {measure.replace('_', ' ')}: {verdict(supported)}. "
             f"Mean rho {row.mean_rho:.2f}, rho > 0 in {row.share_positive:.0%} of "
             f"{int(row.blocks)} runs, p = {row.p_value:.2g}{page_text}."
         )
@@ -62,12 +72,15 @@ def h2_section(correlations: pd.DataFrame) -> list[str]:
         "",
     ]
     first = correlations[correlations.layer == 1]
-    for (dataset, method, kind), group in first.groupby(["dataset", "method", "kind"]):
+    for (dataset, variant, method, kind), group in first.groupby(
+        ["dataset", "variant", "method", "kind"]
+    ):
         median = group.r.median()
         share = group.significant.mean()
         supported = median >= STRONG and share >= 0.5
         lines.append(
-            f"- {dataset}, {method}, {kind}: {verdict(supported)}. Median r {median:.2f} "
+            f"- {study(dataset, variant)}, {method}, {kind}: {verdict(supported)}. "
+            f"Median r {median:.2f} "
             f"(range {group.r.min():.2f} to {group.r.max():.2f}), significant in "
             f"{int(group.significant.sum())} of {len(group)} treatments."
         )
@@ -86,7 +99,9 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
     ]
     if trends.empty:
         return lines + ["- Not testable: the grid needs at least two layers and two widths.", ""]
-    for (dataset, method, kind), group in trends.groupby(["dataset", "method", "kind"]):
+    for (dataset, variant, method, kind), group in trends.groupby(
+        ["dataset", "variant", "method", "kind"]
+    ):
         slopes = group.set_index("predictor")
         parts = [
             f"{name} slope {row.slope:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]"
@@ -100,7 +115,7 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
         else:
             text = verdict(False)
         lines.append(
-            f"- {dataset}, {method}, {kind}: {text}. "
+            f"- {study(dataset, variant)}, {method}, {kind}: {text}. "
             + "; ".join(parts)
             + f" ({int(group.points.iloc[0])} points)."
         )

@@ -179,18 +179,20 @@ class Trainer:
             splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device
         )
         self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
-        self.theta = settings.theta_for(treatment.width)
+        self.theta = treatment.theta_for(settings.goodness)
         self.model = BatchedFF(self.seeds, treatment.depth, treatment.width, settings.goodness).to(
             device
         )
-        self.optimizer = make_optimizer(settings, self.model.parameters())
+        self.optimizer = make_optimizer(
+            settings.optimizer, treatment.learning_rate, self.model.parameters()
+        )
         self.hash = config_hash(treatment, settings, range(self.seeds[0], self.seeds[-1] + 1))
         self.steps_per_epoch = n // settings.batch_size
         if self.steps_per_epoch == 0:
             raise ValueError(
                 f"training.train_size {n} is smaller than training.batch_size {settings.batch_size}"
             )
-        total = settings.total_epochs(treatment.depth)
+        total = treatment.total_epochs(settings.epochs)
         if self.wrong_labels.shape[1] < total:
             raise ValueError(
                 f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
@@ -199,7 +201,7 @@ class Trainer:
 
     def active_layers(self, epoch: int) -> tuple[int, int]:
         """[first, last) layers trained in `epoch` (all at once, or one at a time if greedy)."""
-        if self.settings.schedule == "greedy":
+        if self.treatment.schedule == "greedy":
             layer = epoch // self.settings.epochs
             return layer, layer + 1
         return 0, self.treatment.depth
@@ -241,7 +243,8 @@ class Trainer:
         return stats
 
     def run(self, checkpoint: Path | None = None) -> TrainingResult:
-        depth, total_epochs = self.treatment.depth, self.settings.total_epochs(self.treatment.depth)
+        depth = self.treatment.depth
+        total_epochs = self.treatment.total_epochs(self.settings.epochs)
         result = self.load_checkpoint(checkpoint)
         if result is None:
             result = TrainingResult([], [], [])
@@ -338,8 +341,8 @@ class Trainer:
                     f"treatment {self.treatment.id}, seed {self.seeds[s]}: the loss became NaN "
                     f"or infinite at step {epoch * self.steps_per_epoch + step + 1} (epoch "
                     f"{epoch + 1}, step {step + 1} of {self.steps_per_epoch}); lower "
-                    "training.learning_rate "
-                    f"(now {self.settings.learning_rate}) or change training.theta"
+                    f"the learning rate (now {self.treatment.learning_rate:g}, config key "
+                    "learning_rates) or change thetas"
                 )
 
     def _synchronize(self) -> None:
@@ -392,9 +395,9 @@ class Trainer:
         )
 
 
-def make_optimizer(settings: TrainSettings, parameters) -> torch.optim.Optimizer:
-    if settings.optimizer == "adam":
-        return torch.optim.Adam(parameters, lr=settings.learning_rate, fused=True)
-    if settings.optimizer == "sgd":
-        return torch.optim.SGD(parameters, lr=settings.learning_rate, momentum=0.9)
-    raise ValueError(f"training.optimizer {settings.optimizer!r} is not one of 'adam', 'sgd'")
+def make_optimizer(name: str, learning_rate: float, parameters) -> torch.optim.Optimizer:
+    if name == "adam":
+        return torch.optim.Adam(parameters, lr=learning_rate, fused=True)
+    if name == "sgd":
+        return torch.optim.SGD(parameters, lr=learning_rate, momentum=0.9)
+    raise ValueError(f"training.optimizer {name!r} is not one of 'adam', 'sgd'")

@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, TINY, copy_workflow
 
+from ff.config import treatments
+
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.slow
 
@@ -44,7 +46,7 @@ def cluster_run(slurm, tmp_path_factory) -> Path:
 
 def test_training_jobs_ran_as_slurm_jobs_with_a_gpu(cluster_run):
     logs = list((cluster_run / ".snakemake/slurm_logs/rule_train_seeds").rglob("*.log"))
-    assert len(logs) == 2 * 2 * 2 * 2  # datasets x depths x widths x seed chunks
+    assert len(logs) == 2 * 2 * 2 * 2 * 2  # datasets x depths x widths x schedules x seed chunks
     # local rules (collect_metrics, stats, figures) ran on the submit host, not through sbatch
     assert not (cluster_run / ".snakemake/slurm_logs/rule_collect_metrics").exists()
     train_log = (cluster_run / "logs/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
@@ -52,13 +54,11 @@ def test_training_jobs_ran_as_slurm_jobs_with_a_gpu(cluster_run):
 
 
 def test_cluster_results_equal_the_local_run(cluster_run, tiny_run):
-    for dataset in TINY["datasets"]:
-        for depth in TINY["depths"]:
-            for width in TINY["widths"]:
-                path = f"results/train/{dataset}-d{depth}-w{width}/history.tsv"
-                local = pd.read_csv(tiny_run / path, sep="\t")
-                cluster = pd.read_csv(cluster_run / path, sep="\t")
-                pd.testing.assert_frame_equal(local, cluster, rtol=1e-5)
+    for treatment in treatments(TINY):
+        path = f"results/train/{treatment.id}/history.tsv"
+        local = pd.read_csv(tiny_run / path, sep="\t")
+        cluster = pd.read_csv(cluster_run / path, sep="\t")
+        pd.testing.assert_frame_equal(local, cluster, rtol=1e-5)
     summary = "results/stats/summary.md"
     assert (cluster_run / summary).read_text() == (tiny_run / summary).read_text()
     for figure in ("fig_layer_curves", "fig_depth_delay", "fig_layer_correlation"):

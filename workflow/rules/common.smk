@@ -1,6 +1,8 @@
 # Config helpers: the treatment grid, seed chunks, input functions and wildcard constraints.
 
+import dataclasses
 import os
+import re
 import shutil
 import sys
 
@@ -38,7 +40,7 @@ TRAIN_FILES = {
 
 wildcard_constraints:
     dataset="|".join(config["datasets"]),
-    treatment="|".join(TREATMENTS),
+    treatment="|".join(re.escape(treatment) for treatment in TREATMENTS),
     chunk="|".join(SEED_CHUNKS),
     seed=r"\d+",
 
@@ -47,13 +49,18 @@ def treatment_of(wildcards):
     return TREATMENTS[wildcards.treatment]
 
 
+def treatment_params(wildcards):
+    """The treatment as a plain dict, for rule scripts: ff.config.Treatment(**params)."""
+    return dataclasses.asdict(TREATMENTS[wildcards.treatment])
+
+
 def data_source(wildcards):
     return config["data"][wildcards.dataset]
 
 
 def negatives_epochs():
     """Epochs of wrong labels to draw: enough for the longest treatment."""
-    return max(TRAIN_SETTINGS.total_epochs(depth) for depth in config["depths"])
+    return max(t.total_epochs(TRAIN_SETTINGS.epochs) for t in TREATMENTS.values())
 
 
 def negatives_of_chunk(wildcards):

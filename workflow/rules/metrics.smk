@@ -6,6 +6,9 @@ rule layer_metrics:
         "results/train/{treatment}/history.tsv",
     output:
         "results/metrics/{treatment}.tsv",
+    params:
+        treatment=treatment_params,
+        settings=config["training"],
     log:
         "logs/layer_metrics/{treatment}.log",
     conda:

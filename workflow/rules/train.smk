@@ -23,6 +23,7 @@ rule train_seeds:
         mem_mb=train_mem_mb,
         runtime=train_runtime,
     params:
+        treatment=treatment_params,
         settings=config["training"],
         checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
     script:
