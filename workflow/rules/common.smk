@@ -40,7 +40,7 @@ TRAIN_FILES = {
 
 wildcard_constraints:
     dataset="|".join(config["datasets"]),
-    treatment="|".join(re.escape(treatment) for treatment in TREATMENTS),
+    treatment="|".join(map(re.escape, TREATMENTS)),
     chunk="|".join(SEED_CHUNKS),
     seed=r"\d+",
 
@@ -50,7 +50,7 @@ def treatment_of(wildcards):
 
 
 def treatment_params(wildcards):
-    """The treatment as a plain dict, for rule scripts: ff.config.Treatment(**params)."""
+    """The treatment as a plain dict; scripts rebuild it as ff.config.Treatment(**params)."""
     return dataclasses.asdict(TREATMENTS[wildcards.treatment])
 
 
