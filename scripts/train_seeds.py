@@ -18,7 +18,8 @@ device = choose_device(settings.device)
 configure_torch(snakemake.threads, settings.allow_tf32)
 log.info("%s, seeds %s, on %s", treatment.id, list(seeds), device_description(device))
 
-wrong_labels = np.stack([np.load(path) for path in snakemake.input.negatives])
+negatives = snakemake.input.negatives  # none for hard negatives, chosen during training
+wrong_labels = np.stack([np.load(path) for path in negatives]) if negatives else None
 trainer = Trainer(
     treatment, settings, seeds, load_splits(snakemake.input.data), wrong_labels, device
 )

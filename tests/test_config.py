@@ -12,9 +12,9 @@ from ff.config import (
 def test_treatment_ids_name_what_differs_from_the_standard_training():
     assert Treatment("fashion_mnist", 4, 2000).id == "fashion_mnist-d4-w2000"
     assert Treatment("fashion_mnist", 4, 2000).variant == "standard"
-    changed = Treatment("mnist", 2, 8, schedule="greedy", learning_rate=0.01, theta=2.0)
-    assert changed.id == "mnist-d2-w8-greedy-lr0.01-theta2"
-    assert changed.variant == "greedy, lr 0.01, theta 2"
+    changed = Treatment("mnist", 2, 8, "greedy", learning_rate=0.01, theta=2.0, negatives="hard")
+    assert changed.id == "mnist-d2-w8-greedy-lr0.01-theta2-hard"
+    assert changed.variant == "greedy, lr 0.01, theta 2, hard"
 
 
 def test_the_grid_is_the_product_of_every_treatment_key():
@@ -24,9 +24,9 @@ def test_the_grid_is_the_product_of_every_treatment_key():
     ]  # fmt: skip
     config = {"datasets": ["mnist"], "depths": [2], "widths": [8],
               "schedules": ["simultaneous", "greedy"], "learning_rates": [0.003, 0.01],
-              "thetas": [None, 4]}  # fmt: skip
+              "thetas": [None, 4], "negatives": ["random", "hard"]}  # fmt: skip
     grid = treatments(config)
-    assert len(grid) == 8 and len({t.id for t in grid}) == 8
+    assert len(grid) == 16 and len({t.id for t in grid}) == 16
     assert {t.variant for t in grid} >= {"standard", "greedy", "lr 0.01", "theta 4"}
 
 

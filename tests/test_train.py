@@ -87,3 +87,26 @@ def test_greedy_schedule_trains_one_layer_at_a_time(mnist_splits):
 def test_evaluation_steps_spread_over_the_epoch():
     assert evaluation_steps(100, 4) == [25, 50, 75, 100]
     assert evaluation_steps(3, 8) == [1, 2, 3]
+
+
+def test_hard_negatives_are_the_most_plausible_wrong_labels(mnist_splits):
+    hard = Treatment("mnist", 2, 32, negatives="hard")
+    trainer = Trainer(hard, SMALL, [0, 1], mnist_splits, None, CPU)
+    body = trainer.train_body[:8].expand(2, -1, -1)
+    labels = trainer.train_labels[:8].expand(2, -1)
+    chosen = trainer.hard_negatives(body, labels)
+    assert not (chosen == labels).any()
+    g = trainer.model.label_goodness_per_seed(body).sum(1)  # [S, B, 10]
+    g_chosen = g.gather(-1, chosen.unsqueeze(-1))[..., 0]
+    g_true = g.gather(-1, labels.unsqueeze(-1))[..., 0]
+    others = g.clone().scatter(-1, labels.unsqueeze(-1), float("-inf"))
+    assert torch.equal(g_chosen, others.max(-1).values)
+    assert not torch.equal(g_chosen, g_true)
+
+
+def test_training_on_hard_negatives_learns(mnist_splits):
+    settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
+    hard = Treatment("mnist", 2, 64, negatives="hard")
+    h = history(Trainer(hard, settings, [0], mnist_splits, None, CPU).run())
+    final = h[(h.split == "test") & (h.layer == "model")].accuracy.item()
+    assert final > 0.4, f"model accuracy {final} with hard negatives (chance: 0.1)"

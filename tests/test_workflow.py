@@ -250,3 +250,16 @@ def test_lint_is_clean():
 def test_code_is_formatted_and_clean(command):
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hard_negatives_are_a_treatment_that_needs_no_negatives_files(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    (workdir / "hard.yaml").write_text(yaml.safe_dump({"negatives": ["random", "hard"]}))
+    config = ["--configfile", "tests/config/tiny.yaml", "hard.yaml"]
+    plan = snakemake(workdir, "-n", "--until", "train_seeds", *config)
+    jobs = [job.split("log:")[0] for job in plan.stdout.split("rule train_seeds:")[1:]]
+    hard = [job.split("output:")[0] for job in jobs if "-hard/" in job.split("output:")[1]]
+    random = [job.split("output:")[0] for job in jobs if "-hard/" not in job.split("output:")[1]]
+    assert len(hard) == len(random) == 32  # datasets x depths x widths x schedules x chunks
+    assert not any("results/negatives" in inputs for inputs in hard)
+    assert all("results/negatives" in inputs for inputs in random)

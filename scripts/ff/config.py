@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, fields
 
-DEFAULT_SCHEDULE, DEFAULT_LEARNING_RATE = "simultaneous", 0.003
+DEFAULT_SCHEDULE, DEFAULT_LEARNING_RATE, DEFAULT_NEGATIVES = "simultaneous", 0.003, "random"
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,8 @@ class Treatment:
     """One point of the config grid; all its seeds train in the same job(s).
 
     Beyond data set, depth and width, a treatment may vary the training schedule, the learning
-    rate and the goodness threshold; those that differ from the defaults name its variant."""
+    rate, the goodness threshold and the negatives; those that differ from the defaults name
+    its variant."""
 
     dataset: str
     depth: int
@@ -24,6 +25,7 @@ class Treatment:
     schedule: str = DEFAULT_SCHEDULE
     learning_rate: float = DEFAULT_LEARNING_RATE
     theta: float | None = None  # None: the layer's width (sum goodness) or 1 (mean goodness)
+    negatives: str = DEFAULT_NEGATIVES  # random: drawn by make_negatives; hard: by the network
 
     @property
     def id(self) -> str:
@@ -38,6 +40,8 @@ class Treatment:
             parts.append(f"lr {self.learning_rate:g}")
         if self.theta is not None:
             parts.append(f"theta {self.theta:g}")
+        if self.negatives != DEFAULT_NEGATIVES:
+            parts.append(self.negatives)
         return parts
 
     @property
@@ -77,7 +81,7 @@ class TrainSettings:
 
 
 def treatments(config: dict) -> list[Treatment]:
-    """The grid: datasets x depths x widths x schedules x learning_rates x thetas."""
+    """The grid: datasets x depths x widths x schedules x learning_rates x thetas x negatives."""
     grid = itertools.product(
         config["datasets"],
         config["depths"],
@@ -85,6 +89,7 @@ def treatments(config: dict) -> list[Treatment]:
         config.get("schedules", [DEFAULT_SCHEDULE]),
         config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
         config.get("thetas", [None]),
+        config.get("negatives", [DEFAULT_NEGATIVES]),
     )
     return [Treatment(*point) for point in grid]
 

@@ -134,14 +134,30 @@ class BatchedFF(torch.nn.Module):
             n = part.shape[0]
             inv_rms = torch.rsqrt((part.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
             product = (part @ first).view(n, seeds, width).transpose(0, 1)  # [S, n, H]
-            product = product.repeat(1, N_CLASSES, 1)  # [S, 10n, H], label-major
-            labels = torch.arange(N_CLASSES, device=body.device).repeat_interleave(n)
-            onehot = F.one_hot(labels, N_CLASSES).to(body.dtype).expand(seeds, -1, -1)
-            activity = self.first_layer(product, inv_rms.repeat(N_CLASSES, 1), onehot)
-            per_layer = [goodness(activity, self.goodness_kind)]
-            for layer in range(1, self.depth):
-                activity = self.deeper_layer(layer, activity, per_layer[-1])
-                per_layer.append(goodness(activity, self.goodness_kind))
-            g = torch.stack(per_layer, 1)  # [S, depth, 10n]
-            out.append(g.view(seeds, self.depth, N_CLASSES, n).transpose(2, 3))
+            out.append(self._all_labels(product, inv_rms))
         return torch.cat(out, 2)
+
+    @torch.no_grad()
+    def label_goodness_per_seed(self, body: torch.Tensor) -> torch.Tensor:
+        """Goodness of every layer for every candidate label, [S, depth, B, 10], for a batch
+        with different images per seed: body [S, B, 784] (label pixels zero)."""
+        inv_rms = torch.rsqrt((body.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
+        return self._all_labels(torch.bmm(body, self.weights[0]), inv_rms)
+
+    def _all_labels(self, product: torch.Tensor, inv_rms: torch.Tensor) -> torch.Tensor:
+        """[S, depth, n, 10] from the body product [S, n, H] and inverse RMS ([n, 1] shared by
+        all seeds, or [S, n, 1])."""
+        seeds, n = product.shape[0], product.shape[1]
+        product = product.repeat(1, N_CLASSES, 1)  # [S, 10n, H], label-major
+        repeats = [1] * inv_rms.dim()
+        repeats[-2] = N_CLASSES  # the rows, label-major like the product
+        inv_rms = inv_rms.repeat(*repeats)
+        labels = torch.arange(N_CLASSES, device=product.device).repeat_interleave(n)
+        onehot = F.one_hot(labels, N_CLASSES).to(product.dtype).expand(seeds, -1, -1)
+        activity = self.first_layer(product, inv_rms, onehot)
+        per_layer = [goodness(activity, self.goodness_kind)]
+        for layer in range(1, self.depth):
+            activity = self.deeper_layer(layer, activity, per_layer[-1])
+            per_layer.append(goodness(activity, self.goodness_kind))
+        g = torch.stack(per_layer, 1)  # [S, depth, 10n]
+        return g.view(seeds, self.depth, N_CLASSES, n).transpose(2, 3)

@@ -161,7 +161,8 @@ class Trainer:
         wrong_labels: np.ndarray,
         device: torch.device,
     ):
-        """wrong_labels: uint8 [S, epochs, 50000], the negatives of each seed."""
+        """wrong_labels: uint8 [S, epochs, 50000], the random negatives of each seed (None for
+        hard negatives, which the network picks at every step)."""
         self.treatment, self.settings, self.seeds, self.device = (
             treatment,
             settings,
@@ -172,9 +173,13 @@ class Trainer:
         self.n_train = n
         self.train_body = to_body(splits.train_x[:n], device)
         self.train_labels = torch.from_numpy(splits.train_y[:n].astype(np.int64)).to(device)
-        self.wrong_labels = torch.from_numpy(
-            np.asarray(wrong_labels)[:, :, :n].astype(np.int64)
-        ).to(device)
+        self.wrong_labels = None
+        if treatment.negatives == "random":
+            if wrong_labels is None:
+                raise ValueError(f"{treatment.id} trains on random negatives: pass them")
+            self.wrong_labels = torch.from_numpy(
+                np.asarray(wrong_labels)[:, :, :n].astype(np.int64)
+            ).to(device)
         self.validation = EvalSet.from_arrays(
             splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device
         )
@@ -193,7 +198,7 @@ class Trainer:
                 f"training.train_size {n} is smaller than training.batch_size {settings.batch_size}"
             )
         total = treatment.total_epochs(settings.epochs)
-        if self.wrong_labels.shape[1] < total:
+        if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
             raise ValueError(
                 f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
                 "rerun make_negatives"
@@ -224,7 +229,10 @@ class Trainer:
         seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
         body = self.train_body[indices]  # [S, B, 784]
         pos = self.train_labels[indices]  # [S, B]
-        neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
+        if self.wrong_labels is None:
+            neg = self.hard_negatives(body, pos)
+        else:
+            neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
         goodness = self.model.training_goodness(body, pos, neg, layers=last)
         stats = torch.full(
             (self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device
@@ -241,6 +249,13 @@ class Trainer:
         total.backward()
         self.optimizer.step()
         return stats
+
+    def hard_negatives(self, body: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Per image, the wrong label the network now finds most plausible: the highest
+        goodness summed over layers, the true label excluded. body [S, B, 784], labels [S, B]."""
+        g = self.model.label_goodness_per_seed(body).sum(1)  # [S, B, 10]
+        g = g.scatter(-1, labels.unsqueeze(-1), float("-inf"))
+        return g.argmax(-1)
 
     def run(self, checkpoint: Path | None = None) -> TrainingResult:
         depth = self.treatment.depth

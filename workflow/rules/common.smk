@@ -43,6 +43,7 @@ wildcard_constraints:
     treatment="|".join(map(re.escape, TREATMENTS)),
     chunk="|".join(SEED_CHUNKS),
     seed=r"\d+",
+    strategy="random",
 
 
 def treatment_of(wildcards):
@@ -64,9 +65,12 @@ def negatives_epochs():
 
 
 def negatives_of_chunk(wildcards):
-    dataset = treatment_of(wildcards).dataset
+    """Random negatives come from make_negatives; hard ones are chosen during training."""
+    treatment = treatment_of(wildcards)
+    if treatment.negatives != "random":
+        return []
     return [
-        f"results/negatives/{dataset}/{config['negatives']}/seed{seed}.npy"
+        f"results/negatives/{treatment.dataset}/random/seed{seed}.npy"
         for seed in parse_chunk_name(wildcards.chunk)
     ]
 
