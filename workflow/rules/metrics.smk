@@ -6,13 +6,13 @@ rule layer_metrics:
         "results/train/{treatment}/history.tsv",
     output:
         "results/metrics/{treatment}.tsv",
-    params:
-        treatment=treatment_params,
-        settings=config["training"],
     log:
         "logs/layer_metrics/{treatment}.log",
     conda:
         "../../envs/analysis.yaml"
+    params:
+        treatment=treatment_params,
+        settings=config["training"],
     script:
         "../../scripts/layer_metrics.py"
 
