@@ -17,6 +17,8 @@ seeds = parse_chunk_name(snakemake.wildcards.chunk)
 device = choose_device(settings.device)
 configure_torch(snakemake.threads, settings.allow_tf32)
 log.info("%s, seeds %s, on %s", treatment.id, list(seeds), device_description(device))
+if treatment.negatives == "hard":
+    log.info("negatives: hard, chosen by the network itself at every training step")
 
 negatives = snakemake.input.negatives  # none for hard negatives, chosen during training
 wrong_labels = np.stack([np.load(path) for path in negatives]) if negatives else None
