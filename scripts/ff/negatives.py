@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 N_CLASSES = 10
-STRATEGIES = ("random",)
 
 
 def random_wrong_labels(labels: np.ndarray, seed: int, epochs: int) -> np.ndarray:
