@@ -64,6 +64,10 @@ def layer_colour(depths, model: bool = True) -> alt.Color:
     )
 
 
+def width_colour() -> alt.Color:
+    return alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
+
+
 def treatment_label(frame: pd.DataFrame) -> pd.Series:
     return "depth " + frame.depth.astype(str) + ", width " + frame.width.astype(str)
 
@@ -114,10 +118,9 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     rows = delays[delays.measure == measure]
     band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
     band["study"] = study(band)
-    colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer (1 = next to the input)", axis=alt.Axis(labelAngle=0)),
-        color=colour,
+        color=width_colour(),
         xOffset="width:N",
     )
     points = base.mark_point(filled=True, size=50).encode(
@@ -185,10 +188,9 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
 def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") -> alt.Chart:
     rows = correlations[(correlations.kind == kind) & correlations.r.notna()].copy()
     rows["study"] = study(rows)
-    colour = alt.Color("width:O", scale=alt.Scale(range=OKABE_ITO), title="Width")
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer", axis=alt.Axis(labelAngle=0)),
-        color=colour,
+        color=width_colour(),
         detail="treatment:N",
         strokeDash=alt.StrokeDash("depth:O", title="Depth"),
     )
