@@ -27,13 +27,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from ff.config import TrainSettings, Treatment, treatments  # noqa: E402
 from ff.data import Splits  # noqa: E402
-from ff.model import INPUT_SIZE  # noqa: E402
+from ff.model import INPUT_SIZE, N_CLASSES  # noqa: E402
 from ff.negatives import data_order, random_wrong_labels  # noqa: E402
-from ff.train import Trainer, choose_device, configure_torch  # noqa: E402
+from ff.train import FFTrainer, choose_device, configure_torch  # noqa: E402
 
 
 def synthetic_splits(n_train: int, seed: int = 0) -> Splits:
@@ -61,7 +62,7 @@ def project_trainer_seconds(args, splits: Splits, seeds: list[int], device: torc
         device=device.type,
     )
     negatives = np.stack([random_wrong_labels(splits.train_y, s, args.epochs) for s in seeds])
-    trainer = Trainer(
+    trainer = FFTrainer(
         Treatment("bench", args.depth, args.width), settings, seeds, splits, negatives, device
     )
     return sum(trainer.run().seconds_per_epoch)
@@ -178,19 +179,49 @@ def evaluation_flops(seeds: int, images: int, depth: int, width: int) -> float:
     return 2 * seeds * images * (INPUT_SIZE * width + 10 * (depth - 1) * width * width)
 
 
+def backprop_flops_per_step(seeds: int, batch: int, depth: int, width: int) -> float:
+    """Matrix-product FLOPs of one backprop step: forward, weight gradient and (above layer 1)
+    input gradient of every hidden layer and the read-out."""
+    first = 2 * seeds * batch * INPUT_SIZE * width
+    rest = 2 * seeds * batch * ((depth - 1) * width * width + width * N_CLASSES)
+    return 2 * first + 3 * rest
+
+
+def backprop_evaluation_flops(
+    seeds: int, images: int, probe_images: int, depth: int, width: int
+) -> float:
+    """One backprop evaluation: the forward pass of the evaluated and the probe images, and
+    every layer's probe normal equations."""
+    forward = 2 * seeds * (INPUT_SIZE * width + (depth - 1) * width * width + width * N_CLASSES)
+    normal_equations = 2 * seeds * depth * (width + 1) * (width + 1 + N_CLASSES)
+    return (images + probe_images) * forward + probe_images * normal_equations
+
+
 def study_cost(config_path: Path) -> dict:
-    """FLOPs of a whole study config (training and evaluation, every treatment)."""
+    """FLOPs of a whole study config (training and evaluation, every treatment), the config
+    completed with the schema's defaults as the workflow completes it."""
     import yaml
+    from snakemake.utils import validate
 
     config = yaml.safe_load(config_path.read_text())
-    settings = TrainSettings.from_config(config.get("training", {}))
-    seeds, total_train, total_eval = config.get("seeds", 5), 0.0, 0.0
+    validate(config, str(ROOT / "workflow/schemas/config.schema.yaml"), set_default=True)
+    settings = TrainSettings.from_config(config["training"])
+    seeds, total_train, total_eval = config["seeds"], 0.0, 0.0
     for treatment in treatments(config):
         depth, width = treatment.depth, treatment.width
         epochs = treatment.total_epochs(settings.epochs)
         steps = epochs * (settings.train_size // settings.batch_size)
         evaluations = 1 + epochs * settings.evals_per_epoch
-        total_train += training_flops_per_step(seeds, settings.batch_size, depth, width) * steps
+        shape = (seeds, settings.batch_size, depth, width)
+        if treatment.method == "backprop":
+            total_train += backprop_flops_per_step(*shape) * steps
+            probe = min(settings.probe_size, settings.train_size)
+            for images, count in ((settings.eval_size, evaluations), (10_000, 1)):
+                total_eval += count * backprop_evaluation_flops(seeds, images, probe, depth, width)
+            continue
+        total_train += training_flops_per_step(*shape) * steps
+        if treatment.negatives == "hard":  # every step scores the batch under all 10 labels
+            total_train += evaluation_flops(*shape) * steps
         total_eval += evaluations * evaluation_flops(seeds, settings.eval_size, depth, width)
         total_eval += evaluation_flops(seeds, 10_000, depth, width)  # the final test
     return {"training_flops": total_train, "evaluation_flops": total_eval}

@@ -1,4 +1,4 @@
-"""Rule layer_correlation (H2): layer-model correlation by several methods, pooled over seeds."""
+"""Rule layer_correlation (H2): layer-model correlation on several bases, pooled over seeds."""
 
 from ff.logs import start_logging
 from ff.metrics import read_metrics, write_table

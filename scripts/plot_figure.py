@@ -14,8 +14,12 @@ if hasattr(snakemake.input, "metrics"):
 else:
     data = pd.read_csv(next(iter(snakemake.input)), sep="\t")
 
+measure = f"time_to_{analysis['delay_figure_fraction']:g}"
 if figure == "fig_depth_delay":
-    chart = charts.fig_depth_delay(data, f"time_to_{analysis['delay_figure_fraction']:g}")
+    chart = charts.fig_depth_delay(data, measure)
+elif figure == "fig_method_comparison":
+    delays = pd.read_csv(snakemake.input.delays, sep="\t")
+    chart = charts.fig_method_comparison(data, delays, measure)
 elif figure in ("fig_layer_correlation", "fig_correlation_trends"):
     chart = getattr(charts, figure)(data, analysis["correlation_kind"])
 else:

@@ -1,4 +1,4 @@
-"""Rule stats_summary: summary.md, one verdict per hypothesis, data set and method."""
+"""Rule stats_summary: summary.md, one verdict per hypothesis, data set and training."""
 
 from pathlib import Path
 
@@ -10,7 +10,11 @@ from ff.summary import summary_markdown
 log = start_logging(snakemake.log[0])
 tables = {name: pd.read_csv(path, sep="\t") for name, path in snakemake.input.items()}
 text = summary_markdown(
-    tables["overall"], tables["delay_tests"], tables["correlations"], tables["trends"]
+    tables["overall"],
+    tables["delay_tests"],
+    tables["correlations"],
+    tables["trends"],
+    delay_measure=f"time_to_{snakemake.params.delay_fraction:g}",
 )
 Path(snakemake.output[0]).write_text(text)
 log.info("wrote %s", snakemake.output[0])

@@ -1,3 +1,5 @@
+import pytest
+
 from ff.config import (
     TrainSettings,
     Treatment,
@@ -28,6 +30,32 @@ def test_the_grid_is_the_product_of_every_treatment_key():
     grid = treatments(config)
     assert len(grid) == 16 and len({t.id for t in grid}) == 16
     assert {t.variant for t in grid} >= {"standard", "greedy", "lr 0.01", "theta 4"}
+
+
+def test_backprop_treatments_vary_only_with_data_set_depth_width_and_learning_rate():
+    config = {"datasets": ["mnist"], "depths": [2], "widths": [8], "methods": ["ff", "backprop"],
+              "schedules": ["simultaneous", "greedy"], "negatives": ["random", "hard"],
+              "learning_rates": [0.003, 0.01]}  # fmt: skip
+    backprop = [t for t in treatments(config) if t.method == "backprop"]
+    assert [t.id for t in backprop] == ["mnist-d2-w8-backprop", "mnist-d2-w8-backprop-lr0.01"]
+    assert [t.variant for t in backprop] == ["backprop", "backprop, lr 0.01"]
+    assert len(treatments(config)) == 8 + 2
+    assert all(t.method == "ff" for t in treatments(config | {"methods": ["ff"]}))
+    with pytest.raises(ValueError, match="Forward-Forward settings"):
+        Treatment("mnist", 2, 8, schedule="greedy", method="backprop")
+    with pytest.raises(ValueError, match="not one of ff, backprop"):
+        Treatment("mnist", 2, 8, method="hebbian")
+
+
+def test_variant_grid_limits_only_the_variants():
+    config = {"datasets": ["mnist"], "depths": [2, 4], "widths": [8, 16],
+              "methods": ["ff", "backprop"], "schedules": ["simultaneous", "greedy"],
+              "variant_grid": {"depths": [4], "widths": [8]}}  # fmt: skip
+    grid = treatments(config)
+    assert sum(t.variant == "standard" for t in grid) == 4
+    assert sum(t.variant == "backprop" for t in grid) == 4
+    assert [t.id for t in grid if t.variant == "greedy"] == ["mnist-d4-w8-greedy"]
+    assert len(treatments(config | {"variant_grid": None})) == 12
 
 
 def test_seeds_are_cut_into_chunks_of_at_most_the_bound():

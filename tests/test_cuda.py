@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 import torch
 
+from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment
 from ff.negatives import random_wrong_labels
-from ff.train import Trainer, choose_device
+from ff.train import FFTrainer, choose_device
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -19,7 +20,7 @@ def run(splits, device: str) -> pd.DataFrame:
     seeds = [0, 1]
     negatives = np.stack([random_wrong_labels(splits.train_y, s, 1) for s in seeds])
     torch.backends.cuda.matmul.allow_tf32 = False
-    trainer = Trainer(
+    trainer = FFTrainer(
         Treatment("mnist", 3, 64), SETTINGS, seeds, splits, negatives, torch.device(device)
     )
     return pd.DataFrame(trainer.run().history)
@@ -38,3 +39,17 @@ def test_cuda_training_matches_cpu(mnist_splits):
 
 def test_cuda_training_is_deterministic(mnist_splits):
     pd.testing.assert_frame_equal(run(mnist_splits, "cuda"), run(mnist_splits, "cuda"))
+
+
+def run_backprop(splits, device: str) -> pd.DataFrame:
+    torch.backends.cuda.matmul.allow_tf32 = False
+    treatment = Treatment("mnist", 3, 64, method="backprop")
+    trainer = BackpropTrainer(treatment, SETTINGS, [0, 1], splits, torch.device(device))
+    return pd.DataFrame(trainer.run().history)
+
+
+def test_cuda_backprop_matches_cpu(mnist_splits):
+    cpu, cuda = run_backprop(mnist_splits, "cpu"), run_backprop(mnist_splits, "cuda")
+    np.testing.assert_allclose(cpu.loss, cuda.loss, rtol=2e-3, atol=2e-3)
+    np.testing.assert_allclose(cpu.accuracy, cuda.accuracy, atol=0.01)
+    pd.testing.assert_frame_equal(run_backprop(mnist_splits, "cuda"), cuda)

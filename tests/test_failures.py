@@ -18,7 +18,7 @@ from ff.config import TrainSettings, Treatment
 from ff.data import load_splits
 from ff.metrics import METRIC_COLUMNS
 from ff.negatives import random_wrong_labels
-from ff.train import Trainer, configure_torch
+from ff.train import FFTrainer, configure_torch
 
 pytestmark = pytest.mark.slow
 RESUME = ["--configfile", "tests/config/resume.yaml"]
@@ -91,7 +91,7 @@ def test_the_resumed_history_equals_an_uninterrupted_run(killed_and_resumed):
     splits = load_splits(workdir / "results/data/mnist.npz")
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, 3) for seed in (0, 1)])
     configure_torch(2, allow_tf32=False)  # the job's threads under --cores 2
-    trainer = Trainer(
+    trainer = FFTrainer(
         Treatment("mnist", 2, 200), settings, [0, 1], splits, negatives, torch.device("cpu")
     )
     uninterrupted = pd.DataFrame(trainer.run().history).reindex(columns=resumed.columns)

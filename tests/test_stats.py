@@ -4,7 +4,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from ff import stats
-from ff.summary import summary_markdown
+from ff.summary import beyond_section, summary_markdown
 
 EPOCHS = np.round(np.linspace(0, 3, 25), 4)  # 8 evaluations per epoch
 
@@ -22,7 +22,7 @@ def metrics_table(
     for (seed, layer), values in curves.items():
         for epoch, value in zip(EPOCHS, values, strict=True):
             rows.append(
-                {"dataset": dataset, "variant": "standard",
+                {"dataset": dataset, "method": "ff", "variant": "standard",
                  "treatment": f"{dataset}-d{depth}-w{width}", "depth": depth,
                  "width": width, "seed": seed, "epoch": epoch, "split": "validation",
                  "layer": str(layer), "metric": "accuracy", "value": value}
@@ -47,6 +47,12 @@ def test_time_to_fraction_interpolates_between_evaluations():
     epochs, accuracy = np.array([0.0, 1.0, 2.0]), np.array([0.1, 0.5, 0.9])
     assert stats.time_to_fraction(epochs, accuracy, 0.5) == pytest.approx(0.875)  # 0.45 reached
     assert stats.time_to_fraction(epochs, accuracy, 1.0) == pytest.approx(2.0)
+    # half the gain from 0.1 to 0.9 is 0.5, reached at epoch 1
+    assert stats.time_to_fraction(epochs, accuracy, 0.5, of_gain=True) == pytest.approx(1.0)
+    # a curve that starts high: 0.9 of final early, 0.9 of the gain only late
+    high = np.array([0.8, 0.82, 0.9])
+    assert stats.time_to_fraction(epochs, high, 0.9) == pytest.approx(0.5)
+    assert stats.time_to_fraction(epochs, high, 0.9, of_gain=True) == pytest.approx(1.875)
     assert stats.steepest_gain_time(np.array([0, 1, 2, 3.0]), np.array([0.1, 0.2, 0.8, 0.9])) == 1.5
 
 
@@ -108,7 +114,7 @@ def correlated_runs(seeds=8, coupling=1.0, rng_seed=0) -> pd.DataFrame:
 
 def test_planted_correlation_is_detected_and_differencing_removes_the_shared_trend():
     table, _ = stats.layer_correlation(correlated_runs(coupling=0.9))
-    pearson = table[table.kind == "pearson"].set_index(["method", "layer"])
+    pearson = table[table.kind == "pearson"].set_index(["basis", "layer"])
     assert pearson.loc[("differences", 1)].r > 0.8 and pearson.loc[("differences", 1)].significant
     # the independent layer: levels look correlated through the shared rise, differences do not
     assert pearson.loc[("levels", 2)].r > 0.8
@@ -120,7 +126,7 @@ def test_planted_correlation_is_detected_and_differencing_removes_the_shared_tre
 
 def test_no_correlation_is_not_detected():
     table, _ = stats.layer_correlation(correlated_runs(coupling=0.0, rng_seed=5))
-    differences = table[(table.method == "differences")]
+    differences = table[(table.basis == "differences")]
     assert not differences.significant.any()
 
 
@@ -152,9 +158,9 @@ def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.Data
             for layer in range(1, depth + 1):
                 z = 1.5 + layer_effect * layer + width_effect * np.log2(width) + rng.normal(0, 0.05)
                 rows.append(
-                    {"dataset": "mnist", "variant": "standard",
+                    {"dataset": "mnist", "method": "ff", "variant": "standard",
                      "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
-                     "width": width, "layer": layer, "method": "levels", "kind": "pearson",
+                     "width": width, "layer": layer, "basis": "levels", "kind": "pearson",
                      "r": np.tanh(z)}
                 )  # fmt: skip
     return pd.DataFrame(rows)
@@ -184,3 +190,21 @@ def test_summary_states_each_verdict_from_the_tables():
     assert "- mnist, levels, pearson: **supported**" in text
     for heading in ("## H1", "## H2", "## H3"):
         assert heading in text
+
+
+def test_summary_compares_the_trainings_and_names_what_is_missing():
+    delayed = planted_delay()
+    flat = planted_delay(step=0.0, noise=0.01, rng_seed=3)
+    backprop = flat.assign(method="backprop", variant="backprop")
+    greedy = delayed.assign(variant="greedy", treatment=delayed.treatment + "-greedy")
+    delays = stats.layer_delays(pd.concat([delayed, backprop, greedy]), [0.9])
+    overall = stats.overall_trend(delays)
+    assert set(overall.method) == {"ff", "backprop"}
+    text = beyond_section(overall, "time_to_0.9")
+    assert "| gain to 0.9 | mnist |" in text
+    rows = {line.split(" | ")[0]: line for line in text[: text.index("| gain to 0.9 | mnist |")]}
+    assert "**supported**" in rows["| Forward-Forward, standard"]
+    assert "**not supported**" in rows["| backprop (linear probes)"]
+    assert "**supported**" in rows["| Forward-Forward, greedy"]
+    assert any("hard negatives: not in this study" in line for line in text)
+    assert not any("greedy layer-by-layer schedule: not in this study" in line for line in text)

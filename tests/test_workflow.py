@@ -29,6 +29,7 @@ FIGURES = [
     "fig_correlation_trends",
     "fig_final_accuracy",
     "fig_goodness",
+    "fig_method_comparison",
 ]
 TIDY_COLUMNS = [
     "dataset",
@@ -41,6 +42,7 @@ TIDY_COLUMNS = [
     "layer",
     "metric",
     "value",
+    "method",
     "variant",
     "schedule",
     "learning_rate",
@@ -72,19 +74,22 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         assert validation.epoch.nunique() == evaluations
         assert validation.accuracy.between(0, 1).all()
 
+        # rows: the layers, the model, and (Forward-Forward) the model without layer 1
+        rows = depth + (2 if treatment.method == "ff" else 1)
         with np.load(folder / "predictions.npz") as predictions:
             assert predictions["validation"].shape == (
                 len(seeds),
                 evaluations,
-                depth + 2,
+                rows,
                 TINY["training"]["eval_size"],
             )
             assert predictions["validation"].dtype == np.uint8
-            assert predictions["test"].shape == (len(seeds), depth + 2, 10_000)
+            assert predictions["test"].shape == (len(seeds), rows, 10_000)
             assert predictions["seeds"].tolist() == seeds
 
         weights = torch.load(folder / "weights.pt", weights_only=True)
-        assert weights["seeds"] == seeds and len(weights["weights"]) == depth
+        read_out = treatment.method == "backprop"
+        assert weights["seeds"] == seeds and len(weights["weights"]) == depth + read_out
         assert weights["weights"][0].shape[:2] == (len(seeds), 784)
 
         run = json.loads((folder / "run.json").read_text())
@@ -112,13 +117,21 @@ def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
     metrics = pd.read_csv(tiny_run / "results/metrics/all.tsv", sep="\t", dtype={"layer": str})
     assert list(metrics.columns) == TIDY_COLUMNS
     assert set(metrics.treatment) == {t.id for t in tiny_treatments()}
-    assert set(metrics.variant) == {"standard", "greedy"}
+    assert set(metrics.variant) == {"standard", "greedy", "backprop"}
+    assert set(metrics.method) == {"ff", "backprop"}
+    assert set(metrics[metrics.variant == "greedy"].treatment) == {
+        "mnist-d3-w16-greedy",
+        "fashion_mnist-d3-w16-greedy",
+    }  # variant_grid: depth 3, width 16 only
+    backprop = metrics[metrics.method == "backprop"]
+    assert set(backprop.metric) == {"accuracy", "loss"} and backprop.theta.isna().all()
     accuracy = metrics[(metrics.metric == "accuracy") & (metrics.split == "validation")]
     for _, rows in accuracy.groupby("treatment"):
         depth = rows.depth.iloc[0]
         assert set(rows.layer) == {str(i) for i in range(1, depth + 1)} | {"model"}
         assert sorted(rows.seed.unique()) == list(range(TINY["seeds"]))
     assert metrics.value.notna().all()
+    assert metrics[metrics.method == "ff"].theta.notna().all()
 
 
 @pytest.mark.slow
@@ -128,7 +141,7 @@ def test_statistics_tables_and_summary(tiny_run):
     assert {"page_trend", "wilcoxon"} <= set(delay.test)
     assert delay.p_adjusted.between(0, 1).all()
     correlation = pd.read_csv(stats / "layer_correlation.tsv", sep="\t")
-    assert set(correlation.method) == {"levels", "differences", "seeds_final", "seeds_mid"}
+    assert set(correlation.basis) == {"levels", "differences", "seeds_final", "seeds_mid"}
     assert set(correlation.kind) == {"pearson", "spearman"}
     assert set(correlation.dataset) == set(TINY["datasets"])
     trends = pd.read_csv(stats / "correlation_trends.tsv", sep="\t")
@@ -139,6 +152,21 @@ def test_statistics_tables_and_summary(tiny_run):
             section = summary.split(heading)[1].split("## ")[0]
             assert f"- {dataset}," in section
             assert "supported**" in section
+    overall = pd.read_csv(stats / "depth_delay_overall.tsv", sep="\t")
+    assert set(zip(overall.method, overall.variant, strict=True)) == {
+        ("ff", "standard"),
+        ("ff", "greedy"),
+        ("backprop", "backprop"),
+    }
+    beyond = summary.split("## Beyond the paper")[1]
+    for training in (
+        "Forward-Forward, standard",
+        "backprop (linear probes)",
+        "Forward-Forward, greedy",
+    ):
+        row = next(line for line in beyond.splitlines() if line.startswith(f"| {training}"))
+        assert row.count("supported**") == len(TINY["datasets"])
+    assert "hard negatives: not in this study; add `hard` to `negatives`" in beyond
 
 
 @pytest.mark.slow
@@ -150,6 +178,11 @@ def test_every_figure_is_written_in_three_formats(tiny_run):
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
         html = (tiny_run / f"results/figures/{figure}.html").read_text()
         assert "vega" in html and "cdn.jsdelivr" not in html  # self-contained, works offline
+    for figure in ("fig_layer_correlation", "fig_correlation_trends"):  # a panel per basis
+        svg = (tiny_run / f"results/figures/{figure}.svg").read_text()
+        assert all(basis in svg for basis in ("levels", "differences", "seeds_final"))
+    svg = (tiny_run / "results/figures/fig_method_comparison.svg").read_text()
+    assert "Forward-Forward" in svg and "backprop (linear probes)" in svg
 
 
 @pytest.mark.slow
@@ -227,6 +260,11 @@ def test_invalid_nested_config_value_names_the_key(tmp_path):
     assert "'adagrad' is not one of ['adam', 'sgd']" in output and "['optimizer']" in output
 
 
+def test_variant_grid_outside_the_grid_is_refused(tmp_path):
+    output = dry_run_with(tmp_path, {"variant_grid": {"widths": [123]}})
+    assert "variant_grid.widths [123] are not in widths" in output
+
+
 def test_unknown_config_key_is_refused(tmp_path):
     output = dry_run_with(tmp_path, {"widht": [3]})
     assert "'widht' was unexpected" in output
@@ -252,14 +290,20 @@ def test_code_is_formatted_and_clean(command):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_hard_negatives_are_a_treatment_that_needs_no_negatives_files(tmp_path):
+def test_only_random_negatives_need_negatives_files(tmp_path):
     workdir = copy_workflow(tmp_path)
     (workdir / "hard.yaml").write_text(yaml.safe_dump({"negatives": ["random", "hard"]}))
     config = ["--configfile", "tests/config/tiny.yaml", "hard.yaml"]
     plan = snakemake(workdir, "-n", "--until", "train_seeds", *config)
     jobs = [job.split("log:")[0] for job in plan.stdout.split("rule train_seeds:")[1:]]
-    hard = [job.split("output:")[0] for job in jobs if "-hard/" in job.split("output:")[1]]
-    random = [job.split("output:")[0] for job in jobs if "-hard/" not in job.split("output:")[1]]
-    assert len(hard) == len(random) == 32  # datasets x depths x widths x schedules x chunks
-    assert not any("results/negatives" in inputs for inputs in hard)
+    needs = {"hard": [], "backprop": [], "random": []}  # the inputs of each training job
+    for job in jobs:
+        treatment = job.split("output:")[1].split("/seeds")[0]
+        kind = next((k for k in ("hard", "backprop") if treatment.endswith(f"-{k}")), "random")
+        needs[kind].append(job.split("output:")[0])
+    hard, backprop, random = needs["hard"], needs["backprop"], needs["random"]
+    # jobs (2 seed chunks each), both data sets: hard with both schedules on variant_grid's
+    # one depth and width (2), random on the 2 x 2 grid plus greedy there (5), backprop (4)
+    assert (len(hard), len(random), len(backprop)) == (2 * 2 * 2, 2 * 5 * 2, 2 * 4 * 2)
+    assert not any("results/negatives" in inputs for inputs in hard + backprop)
     assert all("results/negatives" in inputs for inputs in random)

@@ -164,7 +164,7 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
         tooltip=[
             "treatment",
             "layer",
-            "method",
+            "basis",
             alt.Tooltip("r:Q", format=".3f"),
             alt.Tooltip("ci_low:Q", format=".2f"),
             alt.Tooltip("ci_high:Q", format=".2f"),
@@ -178,7 +178,7 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
             width=38 * rows.layer.nunique(),
             height=16 * len(settings),
         )
-        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("study:N", title=None))
+        .facet(column=alt.Column("basis:N", title="Basis"), row=alt.Row("study:N", title=None))
         .resolve_scale(y="independent"),
         "How closely each layer's accuracy follows the model's",
         f"{kind.title()} correlation, pooled over seeds (Fisher z)",
@@ -207,7 +207,7 @@ def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") ->
     return titled(
         alt.layer(lines, data=rows)
         .properties(width=170, height=150)
-        .facet(column=alt.Column("method:N", title="Method"), row=alt.Row("study:N", title=None)),
+        .facet(column=alt.Column("basis:N", title="Basis"), row=alt.Row("study:N", title=None)),
         "Layer-model correlation against layer index, width and depth",
         f"{kind.title()} r pooled over seeds; one line per treatment",
     )
@@ -273,6 +273,87 @@ def fig_goodness(metrics: pd.DataFrame) -> alt.Chart:
         by_panel_and_width(alt.layer(chart, threshold, data=band)),
         "Goodness of positive and negative samples during training",
         "Validation set, mean over seeds; dotted line: the threshold",
+    )
+
+
+METHOD_NAMES = {"ff": "Forward-Forward", "backprop": "backprop (linear probes)"}
+
+
+def standard_training(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the standard training of each method (no other change), methods named."""
+    rows = frame[frame.variant.isin(["standard", "backprop"])].copy()
+    rows["training"] = rows.method.map(METHOD_NAMES)
+    return rows
+
+
+def fig_method_comparison(metrics: pd.DataFrame, delays: pd.DataFrame, measure: str) -> alt.Chart:
+    """Forward-Forward beside backprop, deepest networks: layer curves at the middle width, and
+    layer delays to a fraction of final accuracy and of the gain (mean over widths and seeds)."""
+    curves = standard_training(
+        metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")]
+    )
+    widths = sorted(curves.width.unique())
+    curves = curves[
+        (curves.depth == curves.depth.max()) & (curves.width == widths[len(widths) // 2])
+    ]
+    curves["layer"] = curves.layer.map(layer_name)
+    band = mean_band(curves, ["dataset", "training", "depth", "width", "layer", "epoch"])
+    methods = [name for name in METHOD_NAMES.values() if name in set(band.training)]
+    colour = layer_colour(band.depth)
+    lines = (
+        alt.Chart()
+        .mark_line(strokeWidth=1.6)
+        .encode(
+            x=alt.X("epoch:Q", title="Training time (epochs)"),
+            y=alt.Y("mean:Q", title="Validation accuracy", scale=alt.Scale(domain=[0, 1])),
+            color=colour,
+            tooltip=["training", "layer", "epoch", alt.Tooltip("mean:Q", format=".3f"), "seeds"],
+        )
+    )
+    setting = f"depth {band.depth.iloc[0]}, width {band.width.iloc[0]}"
+    curve_panels = (
+        alt.layer(lines, data=band)
+        .properties(width=220, height=150)
+        .facet(
+            row=alt.Row("dataset:N", title=None),
+            column=alt.Column("training:N", sort=methods, title=None),
+        )
+        .properties(title=f"Layer curves, {setting}")
+    )
+    gain = measure.replace("time_to_", "gain_to_")
+    rows = standard_training(delays[delays.measure.isin([measure, gain])])
+    depth = rows.depth.max()
+    rows = rows[rows.depth == depth]
+    rows["measure"] = rows.measure.map(
+        {measure: "of final accuracy", gain: "of the gain since the start"}
+    )
+    delay = mean_band(rows, ["dataset", "training", "measure", "layer"])
+    base = alt.Chart().encode(
+        x=alt.X("layer:O", title="Layer", axis=alt.Axis(labelAngle=0)),
+        color=alt.Color(
+            "training:N", sort=methods, scale=alt.Scale(range=OKABE_ITO[:2]), title="Training"
+        ),
+        xOffset=alt.XOffset("training:N", sort=methods),
+    )
+    fraction = measure.removeprefix("time_to_")
+    points = base.mark_point(filled=True, size=45).encode(
+        y=alt.Y("mean:Q", title=f"Epochs to reach {fraction}"),
+        tooltip=["training", "measure", "layer", alt.Tooltip("mean:Q", format=".3f"), "seeds"],
+    )
+    bars = base.mark_rule(strokeWidth=1.5).encode(y="low:Q", y2="high:Q")
+    delay_panels = (
+        alt.layer(bars, points, data=delay)
+        .properties(width=150, height=150)
+        .facet(
+            row=alt.Row("dataset:N", title=None),
+            column=alt.Column("measure:N", title=f"Time to {fraction} ..."),
+        )
+        .properties(title=f"Layer delay, depth {depth}, pooled over widths")
+    )
+    return titled(
+        alt.hconcat(curve_panels, delay_panels).resolve_scale(color="independent"),
+        "Forward-Forward beside backprop",
+        "Mean over seeds with 95% intervals",
     )
 
 

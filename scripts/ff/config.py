@@ -9,15 +9,17 @@ import re
 from dataclasses import asdict, dataclass, fields
 
 DEFAULT_SCHEDULE, DEFAULT_LEARNING_RATE, DEFAULT_NEGATIVES = "simultaneous", 0.003, "random"
+METHODS = ("ff", "backprop")
 
 
 @dataclass(frozen=True)
 class Treatment:
     """One point of the config grid; all its seeds train in the same job(s).
 
-    Beyond data set, depth and width, a treatment may vary the training schedule, the learning
-    rate, the goodness threshold and the negatives; those that differ from the defaults name
-    its variant."""
+    Beyond data set, depth and width, a treatment may train by backprop instead of
+    Forward-Forward, and vary the training schedule, the learning rate, the goodness threshold
+    and the negatives; those that differ from the defaults name its variant. Schedule, theta and
+    negatives are Forward-Forward's own: a backprop treatment keeps their defaults."""
 
     dataset: str
     depth: int
@@ -26,6 +28,17 @@ class Treatment:
     learning_rate: float = DEFAULT_LEARNING_RATE
     theta: float | None = None  # None: the layer's width (sum goodness) or 1 (mean goodness)
     negatives: str = DEFAULT_NEGATIVES  # random: drawn by make_negatives; hard: by the network
+    method: str = "ff"  # ff: Forward-Forward; backprop: end to end, layers read by linear probes
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method {self.method!r} is not one of {', '.join(METHODS)}")
+        ff_only = (self.schedule, self.theta, self.negatives)
+        if self.method == "backprop" and ff_only != (DEFAULT_SCHEDULE, None, DEFAULT_NEGATIVES):
+            raise ValueError(
+                f"{self.dataset}-d{self.depth}-w{self.width}: schedule, theta and negatives are "
+                "Forward-Forward settings; a backprop treatment keeps their defaults"
+            )
 
     @property
     def id(self) -> str:
@@ -33,7 +46,7 @@ class Treatment:
         return f"{self.dataset}-d{self.depth}-w{self.width}{suffix}"
 
     def variant_parts(self) -> list[str]:
-        parts = []
+        parts = [self.method] if self.method != "ff" else []
         if self.schedule != DEFAULT_SCHEDULE:
             parts.append(self.schedule)
         if self.learning_rate != DEFAULT_LEARNING_RATE:
@@ -70,6 +83,7 @@ class TrainSettings:
     train_size: int = 50_000
     evals_per_epoch: int = 4
     eval_size: int = 10_000
+    probe_size: int = 10_000
     device: str = "auto"
     allow_tf32: bool = True
     max_seeds_per_job: int = 32
@@ -81,17 +95,44 @@ class TrainSettings:
 
 
 def treatments(config: dict) -> list[Treatment]:
-    """The grid: datasets x depths x widths x schedules x learning_rates x thetas x negatives."""
-    grid = itertools.product(
-        config["datasets"],
-        config["depths"],
-        config["widths"],
-        config.get("schedules", [DEFAULT_SCHEDULE]),
-        config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
-        config.get("thetas", [None]),
-        config.get("negatives", [DEFAULT_NEGATIVES]),
-    )
-    return [Treatment(*point) for point in grid]
+    """The grid: datasets x depths x widths x schedules x learning_rates x thetas x negatives
+    for Forward-Forward, and datasets x depths x widths x learning_rates for backprop (which has
+    no schedule, threshold or negatives). Treatments other than the standard Forward-Forward
+    and backprop ones train only on `variant_grid`'s depths and widths, when it is given."""
+    methods = config.get("methods", ["ff"])
+    grid = [
+        Treatment(*point)
+        for point in itertools.product(
+            config["datasets"],
+            config["depths"],
+            config["widths"],
+            config.get("schedules", [DEFAULT_SCHEDULE]),
+            config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
+            config.get("thetas", [None]),
+            config.get("negatives", [DEFAULT_NEGATIVES]),
+        )
+        if "ff" in methods
+    ]
+    if "backprop" in methods:
+        grid += [
+            Treatment(dataset, depth, width, learning_rate=learning_rate, method="backprop")
+            for dataset, depth, width, learning_rate in itertools.product(
+                config["datasets"],
+                config["depths"],
+                config["widths"],
+                config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
+            )
+        ]
+    limits = config.get("variant_grid") or {}
+    return [
+        treatment
+        for treatment in grid
+        if treatment.variant in ("standard", "backprop")
+        or (
+            treatment.depth in limits.get("depths", [treatment.depth])
+            and treatment.width in limits.get("widths", [treatment.width])
+        )
+    ]
 
 
 def seed_chunks(n_seeds: int, max_per_job: int) -> list[range]:

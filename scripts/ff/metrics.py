@@ -11,7 +11,7 @@ METRIC_COLUMNS = [
 ]  # fmt: skip
 TIDY_COLUMNS = [
     "dataset", "treatment", "depth", "width", "seed", "epoch", "split", "layer", "metric", "value",
-    "variant", "schedule", "learning_rate", "theta",
+    "method", "variant", "schedule", "learning_rate", "theta",
 ]  # fmt: skip
 
 
@@ -22,8 +22,9 @@ def read_history(path) -> pd.DataFrame:
 def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> pd.DataFrame:
     """history.tsv (one row per seed, evaluation, split and layer; a column per metric) ->
     dataset, treatment, depth, width, seed, epoch, split, layer, metric, value, and the
-    treatment's variant (what it changes besides data set, depth and width: `standard` if
-    nothing), schedule, learning rate and goodness threshold theta."""
+    treatment's method (ff or backprop), variant (what it changes besides data set, depth and
+    width: `standard` if nothing), schedule, learning rate and goodness threshold theta (empty
+    for backprop)."""
     long = history.melt(
         id_vars=["seed", "epoch", "split", "layer"],
         value_vars=[c for c in METRIC_COLUMNS if c in history],
@@ -34,10 +35,11 @@ def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> 
         treatment=treatment.id,
         depth=treatment.depth,
         width=treatment.width,
+        method=treatment.method,
         variant=treatment.variant,
         schedule=treatment.schedule,
         learning_rate=treatment.learning_rate,
-        theta=treatment.theta_for(goodness),
+        theta=treatment.theta_for(goodness) if treatment.method == "ff" else float("nan"),
     )
     return long[TIDY_COLUMNS].sort_values(["seed", "split", "epoch", "layer", "metric"])
 

@@ -44,9 +44,9 @@ def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
     history.to_csv(paths["history"], sep="\t", index=False, float_format="%.6g")
     np.savez_compressed(
         paths["predictions"],
-        validation=np.stack(result.validation_predictions, 1),  # [S, evaluations, depth+2, n]
+        validation=np.stack(result.validation_predictions, 1),  # [S, evaluations, rows, n]
         epochs=np.asarray(result.evaluation_epochs),
-        test=result.test_predictions,  # [S, depth + 2, n]
+        test=result.test_predictions,  # [S, rows, n]
         seeds=np.asarray(result.weights["seeds"]),
     )
     torch.save(result.weights, paths["weights"])

@@ -17,13 +17,13 @@ from scipy import stats
 
 ALPHA = 0.05
 CORRELATIONS = {"pearson": stats.pearsonr, "spearman": stats.spearmanr}
-METHODS = {
+BASES = {  # what a layer-model correlation is computed over
     "levels": "across evaluation points within a seed",
     "differences": "first differences across evaluation points within a seed",
     "seeds_final": "across seeds at the final evaluation point",
     "seeds_mid": "across seeds at the evaluation point nearest mid-training",
 }
-STUDY_KEYS = ["dataset", "variant"]  # analyses across treatments stay within these
+STUDY_KEYS = ["dataset", "method", "variant"]  # analyses across treatments stay within these
 TREATMENT_KEYS = [*STUDY_KEYS, "treatment", "depth", "width"]
 
 
@@ -43,10 +43,15 @@ def layer_columns(depth: int) -> list[str]:
 # --- H1 -----------------------------------------------------------------------------------
 
 
-def time_to_fraction(epochs: np.ndarray, accuracy: np.ndarray, fraction: float) -> float:
+def time_to_fraction(
+    epochs: np.ndarray, accuracy: np.ndarray, fraction: float, of_gain: bool = False
+) -> float:
     """First time (linearly interpolated between evaluations) at which accuracy reaches
-    `fraction` of its final value."""
-    target = fraction * accuracy[-1]
+    `fraction` of its final value, or with `of_gain` that fraction of its gain from the first
+    evaluation to the last (which discounts what a layer reads before training, as a linear
+    probe of random features does)."""
+    start = accuracy[0] if of_gain else 0.0
+    target = start + fraction * (accuracy[-1] - start)
     reached = np.flatnonzero(accuracy >= target)
     first = reached[0]
     if first == 0:
@@ -63,8 +68,9 @@ def steepest_gain_time(epochs: np.ndarray, accuracy: np.ndarray) -> float:
 
 
 def layer_delays(metrics: pd.DataFrame, fractions: list[float]) -> pd.DataFrame:
-    """Per treatment, seed and layer: the time to each fraction q of final accuracy and the
-    time of steepest gain (long: measure, value; times in epochs)."""
+    """Per treatment, seed and layer: the time to each fraction q of final accuracy
+    (`time_to_q`) and of the gain since the first evaluation (`gain_to_q`), and the time of
+    steepest gain (long: measure, value; times in epochs)."""
     rows = []
     for keys, curve in accuracy_curves(metrics).groupby([*TREATMENT_KEYS, "seed"]):
         curve = curve.sort_values("epoch")
@@ -76,6 +82,8 @@ def layer_delays(metrics: pd.DataFrame, fractions: list[float]) -> pd.DataFrame:
             for q in fractions:
                 value = time_to_fraction(epochs, accuracy, q)
                 rows.append(base | {"measure": f"time_to_{q:g}", "value": value})
+                value = time_to_fraction(epochs, accuracy, q, of_gain=True)
+                rows.append(base | {"measure": f"gain_to_{q:g}", "value": value})
             rows.append(
                 base | {"measure": "steepest_gain", "value": steepest_gain_time(epochs, accuracy)}
             )
@@ -158,12 +166,12 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
 
 
 def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
-    """Per dataset, variant and measure, one test over every (treatment, seed) block with
-    depth >= 2:
+    """Per dataset, method, variant and measure, one test over every (treatment, seed) block
+    with depth >= 2:
     is Spearman's rho between layer index and delay above 0? Blocks are independent runs."""
     rows = []
     deep = delays[delays.depth > 1]
-    for (dataset, variant, measure), group in deep.groupby([*STUDY_KEYS, "measure"]):
+    for keys, group in deep.groupby([*STUDY_KEYS, "measure"]):
         rhos = []
         for _, block in group.groupby(["treatment", "seed"]):
             block = block.sort_values("layer")
@@ -172,10 +180,8 @@ def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
         rhos = np.array(rhos)
         test = stats.wilcoxon(rhos, alternative="greater") if np.any(rhos != 0) else None
         rows.append(
-            {
-                "dataset": dataset,
-                "variant": variant,
-                "measure": measure,
+            dict(zip([*STUDY_KEYS, "measure"], keys, strict=True))
+            | {
                 "blocks": len(rhos),
                 "mean_rho": float(rhos.mean()) if len(rhos) else np.nan,
                 "share_positive": float((rhos > 0).mean()) if len(rhos) else np.nan,
@@ -254,11 +260,11 @@ def per_seed_correlations(curves: pd.DataFrame) -> pd.DataFrame:
             values = curve[layer].to_numpy()
             for kind in CORRELATIONS:
                 base = run | {"layer": int(layer), "kind": kind}
-                rows.append(base | {"method": "levels", "r": correlation(values, model, kind)})
+                rows.append(base | {"basis": "levels", "r": correlation(values, model, kind)})
                 rows.append(
                     base
                     | {
-                        "method": "differences",
+                        "basis": "differences",
                         "r": correlation(np.diff(values), np.diff(model), kind),
                     }
                 )
@@ -276,22 +282,22 @@ def fixed_points(epochs) -> dict[str, float]:
 
 
 def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """H2 table (one row per dataset, treatment, layer, method, kind) and the per-seed
-    coefficients behind its within-seed methods."""
+    """H2 table (one row per dataset, treatment, layer, basis, kind) and the per-seed
+    coefficients behind its within-seed bases."""
     curves = accuracy_curves(metrics)
     curves = curves[curves.depth > 1]  # with one layer, the model is that layer
     per_seed = per_seed_correlations(curves)
     rows = []
-    for keys, group in per_seed.groupby([*TREATMENT_KEYS, "layer", "method", "kind"]):
-        base = dict(zip([*TREATMENT_KEYS, "layer", "method", "kind"], keys, strict=True))
+    for keys, group in per_seed.groupby([*TREATMENT_KEYS, "layer", "basis", "kind"]):
+        base = dict(zip([*TREATMENT_KEYS, "layer", "basis", "kind"], keys, strict=True))
         rows.append(base | pool_across_seeds(group.r.to_numpy()))
     for keys, curve in curves.groupby(TREATMENT_KEYS):
         treatment = dict(zip(TREATMENT_KEYS, keys, strict=True))
-        for method, epoch in fixed_points(curve.epoch.unique()).items():
+        for basis, epoch in fixed_points(curve.epoch.unique()).items():
             at = curve[np.isclose(curve.epoch, epoch)]
             for layer in layer_columns(treatment["depth"]):
                 for kind in CORRELATIONS:
-                    base = treatment | {"layer": int(layer), "method": method, "kind": kind}
+                    base = treatment | {"layer": int(layer), "basis": basis, "kind": kind}
                     base |= {"epoch": epoch}
                     rows.append(
                         base | across_seeds(at[layer].to_numpy(), at["model"].to_numpy(), kind)
@@ -320,10 +326,10 @@ def ols(design: np.ndarray, response: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def correlation_trends(correlations: pd.DataFrame) -> pd.DataFrame:
-    """H3: per dataset, variant, method and kind, regress Fisher z of the pooled layer-model
+    """H3: per dataset, method, variant, basis and kind, regress Fisher z of the pooled layer-model
     correlation on layer index and log2(width) together; slopes with 95% intervals."""
     rows = []
-    groups = [*STUDY_KEYS, "method", "kind"]
+    groups = [*STUDY_KEYS, "basis", "kind"]
     for keys, group in correlations.dropna(subset=["r"]).groupby(groups):
         z = fisher_z(group.r.to_numpy())
         design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])

@@ -1,4 +1,4 @@
-"""summary.md: for each hypothesis, data set and method, supported or not, with the numbers.
+"""summary.md: for each hypothesis, data set and training, supported or not, with the numbers.
 
 Written from the statistics tables alone, so it can never disagree with them. The decision
 rules are stated in the text they produce.
@@ -8,14 +8,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ff.stats import ALPHA, METHODS
+from ff.stats import ALPHA, BASES
 
 STRONG = 0.7  # |r| from which a correlation is called strong
+
+
+# The paper's open questions, each answered by the variants whose label holds the key word.
+QUESTIONS = {
+    "backprop": ("backprop, layers read by linear probes", "add `backprop` to `methods`"),
+    "hard": ("Forward-Forward, hard negatives", "add `hard` to `negatives`"),
+    "greedy": ("Forward-Forward, greedy layer-by-layer schedule", "add `greedy` to `schedules`"),
+}
 
 
 def study(dataset: str, variant: str) -> str:
     """A data set, and the treatment variant when it is not the standard one."""
     return dataset if variant == "standard" else f"{dataset} ({variant})"
+
+
+def h1_verdict(row: pd.Series) -> bool:
+    return row.p_value < ALPHA and row.share_positive > 0.5
 
 
 def verdict(supported: bool) -> str:
@@ -27,18 +39,22 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
         "## H1: deeper layers learn later",
         "",
         "Delay of a layer: the first time (in epochs, interpolated between evaluations) at which "
-        "its validation accuracy reaches a fraction q of its final value, or the time of its "
-        "steepest gain. Per data set, a one-sided Wilcoxon signed-rank test over all "
-        "(treatment, seed) runs with depth >= 2 asks whether Spearman's rho between layer index "
-        f"and delay is above 0; H1 is supported when p < {ALPHA} and most runs (> 50%) have "
-        "rho > 0. Per treatment (depth >= 3), Page's trend test with seeds as blocks, "
-        "Holm-adjusted.",
+        "its validation accuracy reaches a fraction q of its final value (`time to q`) or of its "
+        "gain since the first evaluation (`gain to q`), or the time of its steepest gain. Per "
+        "data set, a one-sided Wilcoxon signed-rank test over all (treatment, seed) runs with "
+        "depth >= 2 asks whether Spearman's rho between layer index and delay is above 0 (a run "
+        "whose layers all have the same delay has no order and is left out); H1 is supported "
+        f"when p < {ALPHA} and most runs (> 50%) have rho > 0. Per treatment (depth >= 3), "
+        "Page's trend test with seeds as blocks, Holm-adjusted.",
         "",
     ]
     for (dataset, variant, measure), row in overall.set_index(
         ["dataset", "variant", "measure"]
     ).iterrows():
-        supported = row.p_value < ALPHA and row.share_positive > 0.5
+        name = f"{study(dataset, variant)}, {measure.replace('_', ' ')}"
+        if row.blocks == 0:
+            lines.append(f"- {name}: **not testable**: every run has the same delay in all layers.")
+            continue
         page = tests[
             (tests.dataset == dataset)
             & (tests.variant == variant)
@@ -51,9 +67,8 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
             else ""
         )
         lines.append(
-            f"- {study(dataset, variant)}, {measure.replace('_', ' ')}: {verdict(supported)}. "
-            f"Mean rho {row.mean_rho:.2f}, rho > 0 in {row.share_positive:.0%} of "
-            f"{int(row.blocks)} runs, p = {row.p_value:.2g}{page_text}."
+            f"- {name}: {verdict(h1_verdict(row))}. Mean rho {row.mean_rho:.2f}, rho > 0 in "
+            f"{row.share_positive:.0%} of {int(row.blocks)} runs, p = {row.p_value:.2g}{page_text}."
         )
     return lines + [""]
 
@@ -62,9 +77,9 @@ def h2_section(correlations: pd.DataFrame) -> list[str]:
     lines = [
         "## H2: shallow-layer accuracy correlates with model accuracy",
         "",
-        "The first layer's accuracy against the model's (goodness summed over all layers), "
-        "in treatments with depth >= 2. Methods: "
-        + "; ".join(f"`{name}` {text}" for name, text in METHODS.items())
+        "The first layer's accuracy against the model's (Forward-Forward: goodness summed over "
+        "all layers; backprop: its read-out), in treatments with depth >= 2. Methods: "
+        + "; ".join(f"`{name}` {text}" for name, text in BASES.items())
         + ". Within-seed coefficients are pooled over seeds through Fisher's z (t interval "
         "over seeds); p-values are Benjamini-Hochberg adjusted over the whole table. "
         f"H2 is supported when the median over treatments of r is >= {STRONG} and r is "
@@ -72,14 +87,14 @@ def h2_section(correlations: pd.DataFrame) -> list[str]:
         "",
     ]
     first = correlations[correlations.layer == 1]
-    for (dataset, variant, method, kind), group in first.groupby(
-        ["dataset", "variant", "method", "kind"]
+    for (dataset, variant, basis, kind), group in first.groupby(
+        ["dataset", "variant", "basis", "kind"]
     ):
         median = group.r.median()
         share = group.significant.mean()
         supported = median >= STRONG and share >= 0.5
         lines.append(
-            f"- {study(dataset, variant)}, {method}, {kind}: {verdict(supported)}. "
+            f"- {study(dataset, variant)}, {basis}, {kind}: {verdict(supported)}. "
             f"Median r {median:.2f} "
             f"(range {group.r.min():.2f} to {group.r.max():.2f}), significant in "
             f"{int(group.significant.sum())} of {len(group)} treatments."
@@ -99,8 +114,8 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
     ]
     if trends.empty:
         return lines + ["- Not testable: the grid needs at least two layers and two widths.", ""]
-    for (dataset, variant, method, kind), group in trends.groupby(
-        ["dataset", "variant", "method", "kind"]
+    for (dataset, variant, basis, kind), group in trends.groupby(
+        ["dataset", "variant", "basis", "kind"]
     ):
         slopes = group.set_index("predictor")
         parts = [
@@ -115,15 +130,74 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
         else:
             text = verdict(False)
         lines.append(
-            f"- {study(dataset, variant)}, {method}, {kind}: {text}. "
+            f"- {study(dataset, variant)}, {basis}, {kind}: {text}. "
             + "; ".join(parts)
             + f" ({int(group.points.iloc[0])} points)."
         )
     return lines + [""]
 
 
+def training_name(variant: str) -> str:
+    """A variant label as a training: `backprop, lr 0.01` -> `backprop (linear probes), lr
+    0.01`; `greedy` -> `Forward-Forward, greedy`."""
+    if variant.startswith("backprop"):
+        return variant.replace("backprop", "backprop (linear probes)", 1)
+    return f"Forward-Forward, {variant}"
+
+
+def h1_cell(row: pd.Series) -> str:
+    if row.blocks == 0:
+        return "**not testable**: the same delay in all layers"
+    return (
+        f"{verdict(h1_verdict(row))}: rho {row.mean_rho:.2f}, > 0 in {row.share_positive:.0%} "
+        f"of {int(row.blocks)} runs, p = {row.p_value:.2g}"
+    )
+
+
+def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
+    """H1 under each training that departs from the standard Forward-Forward one, beside it,
+    on the time to a fraction of final accuracy and of the gain."""
+    gain_measure = fraction_measure.replace("time_to_", "gain_to_")
+    lines = [
+        "## Beyond the paper: is the depth delay special to standard Forward-Forward training?",
+        "",
+        "The H1 test above for every training in this study, side by side per data set. "
+        "Backprop trains the same MLP end to end with cross-entropy; its layer accuracy is "
+        "that of a linear (ridge) probe fitted on training images at every evaluation point. "
+        "A probe already reads the random features of an untrained layer well (and shallow "
+        "ones better than deep ones), so for backprop the time to a fraction of the *gain* is "
+        "the fairer delay. Hard negatives: the wrong label the network finds most plausible. "
+        "Greedy: one layer after another, so a deeper layer cannot learn before its turn and "
+        "H1 holds there by construction.",
+        "",
+    ]
+    variants = sorted(set(overall.variant), key=lambda v: (v != "standard", v))
+    datasets = list(dict.fromkeys(overall.dataset))
+    for measure in (fraction_measure, gain_measure):
+        rows = overall[overall.measure == measure]
+        lines += [
+            f"| {measure.replace('_', ' ')} | " + " | ".join(datasets) + " |",
+            "| --- |" + " --- |" * len(datasets),
+        ]
+        for variant in variants:
+            cells = []
+            for dataset in datasets:
+                match = rows[(rows.dataset == dataset) & (rows.variant == variant)]
+                cells.append(h1_cell(match.iloc[0]) if len(match) else "not trained")
+            lines.append(f"| {training_name(variant)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for word, (question, how) in QUESTIONS.items():
+        if not any(word in variant.split(", ") for variant in variants):
+            lines.append(f"- {question}: not in this study; {how} in the config to answer it.")
+    return lines + [""]
+
+
 def summary_markdown(
-    overall: pd.DataFrame, tests: pd.DataFrame, correlations: pd.DataFrame, trends: pd.DataFrame
+    overall: pd.DataFrame,
+    tests: pd.DataFrame,
+    correlations: pd.DataFrame,
+    trends: pd.DataFrame,
+    delay_measure: str = "time_to_0.9",
 ) -> str:
     lines = [
         "# Summary of the hypothesis tests",
@@ -134,4 +208,5 @@ def summary_markdown(
     lines += h1_section(overall, tests)
     lines += h2_section(correlations)
     lines += h3_section(trends)
+    lines += beyond_section(overall, delay_measure)
     return "\n".join(lines)

@@ -20,7 +20,6 @@ from ff.negatives import data_order, validation_wrong_labels
 
 log = logging.getLogger(__name__)
 
-LAYER_METRICS = ("accuracy", "loss", "goodness_pos", "goodness_neg", "separation")
 EVAL_MEMORY_BYTES = 256 * 2**20  # activations of one evaluation chunk
 
 
@@ -74,34 +73,36 @@ class EvalSet:
 
 @dataclass
 class Evaluation:
-    """One evaluation of all seeds: predictions [S, depth + 2, n] (layers, model, model without
-    the first layer) and per-seed metrics [S, depth] or [S]."""
+    """One evaluation of all seeds: predictions [S, rows, n] (the layers, the model, and for
+    Forward-Forward the model without its first layer), metrics per layer [S, depth] and of
+    the model [S], by name."""
 
     predictions: torch.Tensor
-    accuracy: torch.Tensor  # [S, depth + 2]
-    loss: torch.Tensor
-    goodness_pos: torch.Tensor
-    goodness_neg: torch.Tensor
-    separation: torch.Tensor
+    layers: dict[str, torch.Tensor]
+    model: dict[str, torch.Tensor]
 
 
-def evaluate(model: BatchedFF, data: EvalSet, theta: float) -> Evaluation:
+def evaluate_ff(model: BatchedFF, data: EvalSet, theta: float) -> Evaluation:
     seeds, width = len(model.seeds), model.width
     chunk = max(1, EVAL_MEMORY_BYTES // (seeds * 10 * width * 4 * 2))
     g = model.label_goodness(data.body, chunk=chunk)  # [S, depth, n, 10]
     model_all = g.sum(1).argmax(-1)
     model_skip_first = g[:, 1:].sum(1).argmax(-1) if model.depth > 1 else model_all
     predictions = torch.cat([g.argmax(-1), model_all[:, None], model_skip_first[:, None]], 1)
+    accuracy = (predictions == data.labels).float().mean(-1)  # [S, depth + 2]
     g_pos = g.gather(-1, data.labels.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
     g_neg = g.gather(-1, data.wrong.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
     separation = ((g_pos > theta).float().mean(-1) + (g_neg < theta).float().mean(-1)) / 2
     return Evaluation(
         predictions=predictions.to(torch.uint8),
-        accuracy=(predictions == data.labels).float().mean(-1),
-        loss=ff_loss(g_pos, g_neg, theta),
-        goodness_pos=g_pos.mean(-1),
-        goodness_neg=g_neg.mean(-1),
-        separation=separation,
+        layers={
+            "accuracy": accuracy[:, : model.depth],
+            "loss": ff_loss(g_pos, g_neg, theta),
+            "goodness_pos": g_pos.mean(-1),
+            "goodness_neg": g_neg.mean(-1),
+            "separation": separation,
+        },
+        model={"accuracy": accuracy[:, model.depth], "accuracy_skip_first": accuracy[:, -1]},
     )
 
 
@@ -109,7 +110,8 @@ def evaluation_rows(
     ev: Evaluation, seeds: list[int], depth: int, split: str, epoch: float, step: int
 ) -> list[dict]:
     """History rows (one per seed and layer, plus the model) of one evaluation."""
-    values = {name: getattr(ev, name).cpu().numpy() for name in LAYER_METRICS}
+    layers = {name: value.cpu().numpy() for name, value in ev.layers.items()}
+    model = {name: value.cpu().numpy() for name, value in ev.model.items()}
     rows = []
     for s, seed in enumerate(seeds):
         base = {"seed": seed, "epoch": epoch, "step": step, "split": split}
@@ -118,17 +120,10 @@ def evaluation_rows(
                 {
                     **base,
                     "layer": str(layer + 1),
-                    **{k: float(v[s, layer]) for k, v in values.items()},
+                    **{k: float(v[s, layer]) for k, v in layers.items()},
                 }
             )
-        rows.append(
-            {
-                **base,
-                "layer": "model",
-                "accuracy": float(values["accuracy"][s, depth]),
-                "accuracy_skip_first": float(values["accuracy"][s, depth + 1]),
-            }
-        )
+        rows.append({**base, "layer": "model", **{k: float(v[s]) for k, v in model.items()}})
     return rows
 
 
@@ -141,9 +136,9 @@ def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> list[int]:
 @dataclass
 class TrainingResult:
     history: list[dict]
-    validation_predictions: list[np.ndarray]  # per evaluation: uint8 [S, depth + 2, n]
+    validation_predictions: list[np.ndarray]  # per evaluation: uint8 [S, rows, n]
     evaluation_epochs: list[float]
-    test_predictions: np.ndarray | None = None  # uint8 [S, depth + 2, n]
+    test_predictions: np.ndarray | None = None  # uint8 [S, rows, n]
     weights: dict | None = None
     seconds_per_epoch: list[float] = field(default_factory=list)
     eval_seconds: float = 0.0
@@ -152,17 +147,18 @@ class TrainingResult:
 
 
 class Trainer:
+    """The loop shared by both methods: all seeds of a treatment step together, are evaluated
+    at `evaluation_steps` and checkpointed every epoch. Subclasses build the model and say
+    what a step, an evaluation and a training-history row are."""
+
     def __init__(
         self,
         treatment: Treatment,
         settings: TrainSettings,
         seeds: list[int] | range,
         splits: Splits,
-        wrong_labels: np.ndarray,
         device: torch.device,
     ):
-        """wrong_labels: uint8 [S, epochs, 50000], the random negatives of each seed (None for
-        hard negatives, which the network picks at every step)."""
         self.treatment, self.settings, self.seeds, self.device = (
             treatment,
             settings,
@@ -173,21 +169,11 @@ class Trainer:
         self.n_train = n
         self.train_body = to_body(splits.train_x[:n], device)
         self.train_labels = torch.from_numpy(splits.train_y[:n].astype(np.int64)).to(device)
-        self.wrong_labels = None
-        if treatment.negatives == "random":
-            if wrong_labels is None:
-                raise ValueError(f"{treatment.id} trains on random negatives: pass them")
-            self.wrong_labels = torch.from_numpy(
-                np.asarray(wrong_labels)[:, :, :n].astype(np.int64)
-            ).to(device)
         self.validation = EvalSet.from_arrays(
             splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device
         )
         self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
-        self.theta = treatment.theta_for(settings.goodness)
-        self.model = BatchedFF(self.seeds, treatment.depth, treatment.width, settings.goodness).to(
-            device
-        )
+        self.model = self.build_model().to(device)
         self.optimizer = make_optimizer(
             settings.optimizer, treatment.learning_rate, self.model.parameters()
         )
@@ -197,12 +183,34 @@ class Trainer:
             raise ValueError(
                 f"training.train_size {n} is smaller than training.batch_size {settings.batch_size}"
             )
-        total = treatment.total_epochs(settings.epochs)
-        if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
-            raise ValueError(
-                f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
-                "rerun make_negatives"
-            )
+
+    def build_model(self) -> torch.nn.Module:
+        raise NotImplementedError
+
+    def train_step(
+        self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """One update of all seeds from training images `indices` [S, B]; returns each seed's
+        loss [S] (to catch divergence) and the statistics that `train_rows` turns into rows."""
+        raise NotImplementedError
+
+    def evaluate(self, data: EvalSet) -> Evaluation:
+        raise NotImplementedError
+
+    def train_rows(
+        self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
+    ) -> list[dict]:
+        """History rows of the training split from the step statistics averaged since the
+        last evaluation."""
+        raise NotImplementedError
+
+    def weights(self) -> dict:
+        """Every layer's weights and biases, seed axis first (backprop: the read-out last)."""
+        return {
+            "seeds": self.seeds,
+            "weights": [w.detach().cpu() for w in self.model.weights],  # [S, in, out]
+            "biases": [b.detach().cpu()[:, 0, :] for b in self.model.biases],  # [S, out]
+        }
 
     def active_layers(self, epoch: int) -> tuple[int, int]:
         """[first, last) layers trained in `epoch` (all at once, or one at a time if greedy)."""
@@ -221,42 +229,6 @@ class Trainer:
             orders.reshape(len(self.seeds), steps, batch).transpose(1, 0, 2).copy()
         ).to(self.device)
 
-    def train_step(
-        self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
-    ) -> torch.Tensor:
-        """One update of all seeds; returns per-layer [depth, S, 3] (loss, g_pos, g_neg)."""
-        first, last = layers
-        seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
-        body = self.train_body[indices]  # [S, B, 784]
-        pos = self.train_labels[indices]  # [S, B]
-        if self.wrong_labels is None:
-            neg = self.hard_negatives(body, pos)
-        else:
-            neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
-        goodness = self.model.training_goodness(body, pos, neg, layers=last)
-        stats = torch.full(
-            (self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device
-        )
-        total = 0
-        for layer in range(first, last):
-            g_pos, g_neg = goodness[layer]
-            loss = ff_loss(g_pos, g_neg, self.theta)  # [S]
-            total = total + loss.sum()  # seeds are independent: the sum's gradient is per seed
-            stats[layer] = torch.stack(
-                [loss.detach(), g_pos.detach().mean(-1), g_neg.detach().mean(-1)], -1
-            )
-        self.optimizer.zero_grad(set_to_none=True)
-        total.backward()
-        self.optimizer.step()
-        return stats
-
-    def hard_negatives(self, body: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Per image, the wrong label the network now finds most plausible: the highest
-        goodness summed over layers, the true label excluded. body [S, B, 784], labels [S, B]."""
-        g = self.model.label_goodness_per_seed(body).sum(1)  # [S, B, 10]
-        g = g.scatter(-1, labels.unsqueeze(-1), float("-inf"))
-        return g.argmax(-1)
-
     def run(self, checkpoint: Path | None = None) -> TrainingResult:
         depth = self.treatment.depth
         total_epochs = self.treatment.total_epochs(self.settings.epochs)
@@ -274,21 +246,20 @@ class Trainer:
             train_seconds, previous = 0.0, 0
             for point in eval_points:
                 started = time.perf_counter()
-                sums = torch.zeros(depth, len(self.seeds), 3, device=self.device)
+                sums = 0
                 for step in range(previous, point):
-                    stats = self.train_step(indices[step], epoch, layers)
-                    sums += stats
-                    finite = torch.isfinite(stats[layers[0] : layers[1], :, 0]).all(0)
+                    loss, stats = self.train_step(indices[step], epoch, layers)
+                    sums = sums + stats
                     first_bad_step = torch.where(
-                        (first_bad_step < 0) & ~finite, step, first_bad_step
+                        (first_bad_step < 0) & ~torch.isfinite(loss), step, first_bad_step
                     )
                 self._synchronize()
                 train_seconds += time.perf_counter() - started
                 self._check_divergence(first_bad_step, epoch)
                 at = epoch + point / self.steps_per_epoch
                 global_step = epoch * self.steps_per_epoch + point
-                result.history += self._train_rows(
-                    sums / (point - previous), at, global_step, layers
+                result.history += self.train_rows(
+                    (sums / (point - previous)).cpu().numpy(), at, global_step, layers
                 )
                 started = time.perf_counter()
                 model_accuracy = self._record_validation(result, at, global_step)
@@ -306,7 +277,7 @@ class Trainer:
             )
             if checkpoint is not None:
                 self.save_checkpoint(checkpoint, result)
-        test = evaluate(self.model, self.test, self.theta)
+        test = self.evaluate(self.test)
         result.history += evaluation_rows(
             test,
             self.seeds,
@@ -321,32 +292,13 @@ class Trainer:
 
     def _record_validation(self, result: TrainingResult, epoch: float, step: int) -> np.ndarray:
         """Evaluate on validation, append to the result; returns the model accuracy per seed."""
-        ev = evaluate(self.model, self.validation, self.theta)
+        ev = self.evaluate(self.validation)
         result.history += evaluation_rows(
             ev, self.seeds, self.treatment.depth, "validation", epoch, step
         )
         result.validation_predictions.append(ev.predictions.cpu().numpy())
         result.evaluation_epochs.append(epoch)
-        return ev.accuracy[:, self.treatment.depth].cpu().numpy()
-
-    def _train_rows(
-        self, means: torch.Tensor, epoch: float, step: int, layers: tuple[int, int]
-    ) -> list[dict]:
-        means = means.cpu().numpy()  # [depth, S, 3]
-        return [
-            {
-                "seed": seed,
-                "epoch": epoch,
-                "step": step,
-                "split": "train",
-                "layer": str(layer + 1),
-                "loss": float(means[layer, s, 0]),
-                "goodness_pos": float(means[layer, s, 1]),
-                "goodness_neg": float(means[layer, s, 2]),
-            }
-            for s, seed in enumerate(self.seeds)
-            for layer in range(*layers)
-        ]
+        return ev.model["accuracy"].cpu().numpy()
 
     def _check_divergence(self, first_bad_step: torch.Tensor, epoch: int) -> None:
         bad = first_bad_step.cpu().numpy()
@@ -357,19 +309,13 @@ class Trainer:
                     f"or infinite at step {epoch * self.steps_per_epoch + step + 1} (epoch "
                     f"{epoch + 1}, step {step + 1} of {self.steps_per_epoch}); lower "
                     f"the learning rate (now {self.treatment.learning_rate:g}, config key "
-                    "learning_rates) or change thetas"
+                    "learning_rates)"
+                    + (" or change thetas" if self.treatment.method == "ff" else "")
                 )
 
     def _synchronize(self) -> None:
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
-
-    def weights(self) -> dict:
-        return {
-            "seeds": self.seeds,
-            "weights": [w.detach().cpu() for w in self.model.weights],  # [S, in, out]
-            "biases": [b.detach().cpu()[:, 0, :] for b in self.model.biases],  # [S, out]
-        }
 
     def save_checkpoint(self, path: Path, result: TrainingResult) -> None:
         state = {
@@ -408,6 +354,98 @@ class Trainer:
             epochs_done=state["epochs_done"],
             resumed_from_epoch=state["epochs_done"],
         )
+
+
+class FFTrainer(Trainer):
+    """Forward-Forward: every layer learns from its own goodness loss."""
+
+    def __init__(
+        self,
+        treatment: Treatment,
+        settings: TrainSettings,
+        seeds: list[int] | range,
+        splits: Splits,
+        wrong_labels: np.ndarray | None,
+        device: torch.device,
+    ):
+        """wrong_labels: uint8 [S, epochs, 50000], the random negatives of each seed (None for
+        hard negatives, which the network picks at every step)."""
+        self.theta = treatment.theta_for(settings.goodness)
+        super().__init__(treatment, settings, seeds, splits, device)
+        self.wrong_labels = None
+        if treatment.negatives == "random":
+            if wrong_labels is None:
+                raise ValueError(f"{treatment.id} trains on random negatives: pass them")
+            self.wrong_labels = torch.from_numpy(
+                np.asarray(wrong_labels)[:, :, : self.n_train].astype(np.int64)
+            ).to(device)
+        total = treatment.total_epochs(settings.epochs)
+        if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
+            raise ValueError(
+                f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
+                "rerun make_negatives"
+            )
+
+    def build_model(self) -> BatchedFF:
+        t = self.treatment
+        return BatchedFF(self.seeds, t.depth, t.width, self.settings.goodness)
+
+    def evaluate(self, data: EvalSet) -> Evaluation:
+        return evaluate_ff(self.model, data, self.theta)
+
+    def train_step(
+        self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Statistics: per layer [depth, S, 3] (loss, g_pos, g_neg), NaN for idle layers."""
+        first, last = layers
+        seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
+        body = self.train_body[indices]  # [S, B, 784]
+        pos = self.train_labels[indices]  # [S, B]
+        if self.wrong_labels is None:
+            neg = self.hard_negatives(body, pos)
+        else:
+            neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
+        goodness = self.model.training_goodness(body, pos, neg, layers=last)
+        stats = torch.full(
+            (self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device
+        )
+        total = 0
+        for layer in range(first, last):
+            g_pos, g_neg = goodness[layer]
+            loss = ff_loss(g_pos, g_neg, self.theta)  # [S]
+            total = total + loss.sum()  # seeds are independent: the sum's gradient is per seed
+            stats[layer] = torch.stack(
+                [loss.detach(), g_pos.detach().mean(-1), g_neg.detach().mean(-1)], -1
+            )
+        self.optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        self.optimizer.step()
+        return stats[first:last, :, 0].sum(0), stats
+
+    def hard_negatives(self, body: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Per image, the wrong label the network now finds most plausible: the highest
+        goodness summed over layers, the true label excluded. body [S, B, 784], labels [S, B]."""
+        g = self.model.label_goodness_per_seed(body).sum(1)  # [S, B, 10]
+        g = g.scatter(-1, labels.unsqueeze(-1), float("-inf"))
+        return g.argmax(-1)
+
+    def train_rows(
+        self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
+    ) -> list[dict]:
+        return [
+            {
+                "seed": seed,
+                "epoch": epoch,
+                "step": step,
+                "split": "train",
+                "layer": str(layer + 1),
+                "loss": float(means[layer, s, 0]),
+                "goodness_pos": float(means[layer, s, 1]),
+                "goodness_neg": float(means[layer, s, 2]),
+            }
+            for s, seed in enumerate(self.seeds)
+            for layer in range(*layers)
+        ]
 
 
 def make_optimizer(name: str, learning_rate: float, parameters) -> torch.optim.Optimizer:

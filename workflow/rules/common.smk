@@ -25,6 +25,13 @@ if (
         f"analysis.delay_figure_fraction {config['analysis']['delay_figure_fraction']} is not one "
         f"of analysis.delay_fractions {config['analysis']['delay_fractions']}: add it there"
     )
+for key in ("depths", "widths"):
+    outside = set((config["variant_grid"] or {}).get(key, [])) - set(config[key])
+    if outside:
+        raise ValueError(
+            f"variant_grid.{key} {sorted(outside)} are not in {key} {config[key]}: "
+            f"variant treatments train on a part of the grid, so list them in {key} too"
+        )
 TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
 SEED_CHUNKS = [
     chunk_name(chunk)
@@ -65,9 +72,10 @@ def negatives_epochs():
 
 
 def negatives_of_chunk(wildcards):
-    """Random negatives come from make_negatives; hard ones are chosen during training."""
+    """Random negatives come from make_negatives; hard ones are chosen during training, and
+    backprop has none."""
     treatment = treatment_of(wildcards)
-    if treatment.negatives != "random":
+    if treatment.method != "ff" or treatment.negatives != "random":
         return []
     return [
         f"results/negatives/{treatment.dataset}/random/seed{seed}.npy"
@@ -140,6 +148,7 @@ FIGURES = [
     "fig_correlation_trends",
     "fig_final_accuracy",
     "fig_goodness",
+    "fig_method_comparison",
 ]
 STATS = [
     "depth_delay.tsv",

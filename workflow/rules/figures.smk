@@ -127,6 +127,28 @@ rule fig_goodness:
         "../../scripts/plot_figure.py"
 
 
+rule fig_method_comparison:
+    input:
+        metrics="results/metrics/all.tsv",
+        delays="results/stats/depth_delay_per_seed.tsv",
+    output:
+        svg="results/figures/fig_method_comparison.svg",
+        png=report(
+            "results/figures/fig_method_comparison.png",
+            caption="../report/fig_method_comparison.rst",
+            category="Figures",
+        ),
+        html="results/figures/fig_method_comparison.html",
+    log:
+        "logs/fig_method_comparison/fig_method_comparison.log",
+    conda:
+        "../../envs/analysis.yaml"
+    params:
+        analysis=config["analysis"],
+    script:
+        "../../scripts/plot_figure.py"
+
+
 rule figures:
     input:
         figure_outputs(),

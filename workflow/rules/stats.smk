@@ -73,5 +73,7 @@ rule stats_summary:
         "logs/stats_summary/summary.log",
     conda:
         "../../envs/analysis.yaml"
+    params:
+        delay_fraction=config["analysis"]["delay_figure_fraction"],
     script:
         "../../scripts/stats_summary.py"

@@ -1,0 +1,160 @@
+"""The backpropagation baseline: the same MLP trained end to end with cross-entropy, each layer
+read by a linear probe.
+
+The hidden layers are Forward-Forward's (same initialisation per seed and layer, each layer's
+input length-normalised), followed by a linear read-out to the 10 classes. The image enters
+without a label. At every evaluation point a ridge-regression probe per layer and seed is fitted
+in closed form to one-hot labels of training images (never validation or test images), then
+scored on the evaluated split: a layer's accuracy is its probe's accuracy, the model's is the
+read-out's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ff.config import TrainSettings, Treatment
+from ff.data import Splits
+from ff.model import INPUT_SIZE, N_CLASSES, init_layer, rms_normalize
+from ff.train import EVAL_MEMORY_BYTES, EvalSet, Evaluation, Trainer
+
+PROBE_RIDGE = 1e-3  # penalty relative to the mean squared feature: regularises, barely biases
+
+
+class BatchedMLP(torch.nn.Module):
+    """`depth` ReLU layers of `width` units and a linear read-out, for each of `len(seeds)`
+    seeds; weights [S, in, out] as in BatchedFF."""
+
+    def __init__(self, seeds: list[int], depth: int, width: int):
+        super().__init__()
+        self.seeds, self.depth, self.width = list(seeds), depth, width
+        weights, biases = [], []
+        for layer in range(depth + 1):
+            fan_in = INPUT_SIZE if layer == 0 else width
+            fan_out = N_CLASSES if layer == depth else width
+            pairs = [init_layer(seed, layer, fan_in, fan_out) for seed in self.seeds]
+            weights.append(torch.nn.Parameter(torch.stack([w for w, _ in pairs])))
+            biases.append(torch.nn.Parameter(torch.stack([b for _, b in pairs])[:, None, :]))
+        self.weights = torch.nn.ParameterList(weights)
+        self.biases = torch.nn.ParameterList(biases)
+
+    def features(self, body: torch.Tensor) -> Iterator[torch.Tensor]:
+        """Each hidden layer's length-normalised activity [S, n, width], input side first.
+
+        body: [S, n, 784], or [n, 784] for the same images in every seed."""
+        x = rms_normalize(body)
+        for layer in range(self.depth):
+            x = rms_normalize(F.relu(torch.matmul(x, self.weights[layer]) + self.biases[layer]))
+            yield x
+
+    def forward(self, body: torch.Tensor) -> torch.Tensor:
+        """Logits [S, n, 10]."""
+        *_, last = self.features(body)
+        return torch.baddbmm(self.biases[-1], last, self.weights[-1])
+
+
+def with_bias(features: torch.Tensor) -> torch.Tensor:
+    return torch.cat([features, torch.ones_like(features[..., :1])], -1)
+
+
+@torch.no_grad()
+def fit_probes(model: BatchedMLP, body: torch.Tensor, labels: torch.Tensor, chunk: int):
+    """Ridge-regression probes [S, width + 1, 10] per layer, from images body [n, 784] with
+    labels [n]. The normal equations are summed over chunks of images to bound memory."""
+    size = model.width + 1
+    grams = [torch.zeros(len(model.seeds), size, size, device=body.device)] * model.depth
+    moments = [torch.zeros(len(model.seeds), size, N_CLASSES, device=body.device)] * model.depth
+    for start in range(0, len(body), chunk):
+        targets = F.one_hot(labels[start : start + chunk], N_CLASSES).to(body.dtype)
+        for layer, x in enumerate(model.features(body[start : start + chunk])):
+            x = with_bias(x)
+            grams[layer] = grams[layer] + x.transpose(1, 2) @ x
+            moments[layer] = moments[layer] + x.transpose(1, 2) @ targets
+    probes = []
+    for gram, moment in zip(grams, moments, strict=True):
+        scale = gram.diagonal(dim1=1, dim2=2).mean(-1)[:, None, None]
+        penalty = PROBE_RIDGE * scale * torch.eye(size, device=body.device)
+        probes.append(torch.cholesky_solve(moment, torch.linalg.cholesky(gram + penalty)))
+    return probes
+
+
+@torch.no_grad()
+def evaluate_backprop(
+    model: BatchedMLP, probes: list[torch.Tensor], data: EvalSet, chunk: int
+) -> Evaluation:
+    """Layers scored by their probes, the model by its read-out: predictions [S, depth + 1, n]."""
+    predictions, losses = [], []
+    for start in range(0, len(data.body), chunk):
+        body = data.body[start : start + chunk]
+        per_layer = [
+            (with_bias(x) @ probe).argmax(-1)
+            for x, probe in zip(model.features(body), probes, strict=True)
+        ]
+        logits = model(body)
+        labels = data.labels[start : start + chunk].expand(len(model.seeds), -1)
+        losses.append(F.cross_entropy(logits.transpose(1, 2), labels, reduction="none"))
+        predictions.append(torch.stack([*per_layer, logits.argmax(-1)], 1))
+    predictions = torch.cat(predictions, -1)
+    accuracy = (predictions == data.labels).float().mean(-1)  # [S, depth + 1]
+    return Evaluation(
+        predictions=predictions.to(torch.uint8),
+        layers={"accuracy": accuracy[:, :-1]},
+        model={"accuracy": accuracy[:, -1], "loss": torch.cat(losses, -1).mean(-1)},
+    )
+
+
+class BackpropTrainer(Trainer):
+    """End-to-end cross-entropy training; probes refitted at every evaluation point on the
+    first `training.probe_size` training images."""
+
+    def __init__(
+        self,
+        treatment: Treatment,
+        settings: TrainSettings,
+        seeds: list[int] | range,
+        splits: Splits,
+        device: torch.device,
+    ):
+        super().__init__(treatment, settings, seeds, splits, device)
+        n = min(settings.probe_size, self.n_train)
+        self.probe_body, self.probe_labels = self.train_body[:n], self.train_labels[:n]
+        self.chunk = max(1, EVAL_MEMORY_BYTES // (len(self.seeds) * treatment.width * 4 * 4))
+
+    def build_model(self) -> BatchedMLP:
+        return BatchedMLP(self.seeds, self.treatment.depth, self.treatment.width)
+
+    def train_step(
+        self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Statistics: the cross-entropy of each seed [S]."""
+        logits = self.model(self.train_body[indices])  # [S, B, 10]
+        loss = F.cross_entropy(
+            logits.transpose(1, 2), self.train_labels[indices], reduction="none"
+        ).mean(-1)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.sum().backward()  # seeds are independent: the sum's gradient is per seed
+        self.optimizer.step()
+        return loss.detach(), loss.detach()
+
+    def evaluate(self, data: EvalSet) -> Evaluation:
+        probes = fit_probes(self.model, self.probe_body, self.probe_labels, self.chunk)
+        return evaluate_backprop(self.model, probes, data, self.chunk)
+
+    def train_rows(
+        self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
+    ) -> list[dict]:
+        return [
+            {
+                "seed": seed,
+                "epoch": epoch,
+                "step": step,
+                "split": "train",
+                "layer": "model",
+                "loss": float(means[s]),
+            }
+            for s, seed in enumerate(self.seeds)
+        ]
