@@ -49,7 +49,19 @@ def copy_workflow(destination: Path) -> Path:
     return destination
 
 
-TINY = yaml.safe_load((ROOT / "tests/config/tiny.yaml").read_text())
+def workflow_config(*paths: Path) -> dict:
+    """The config the workflow sees for `--configfile paths`: config/config.yaml updated by
+    each file in turn (nested keys merged), completed with the schema's defaults."""
+    from snakemake.utils import update_config, validate
+
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    for path in paths:
+        update_config(config, yaml.safe_load(Path(path).read_text()))
+    validate(config, str(ROOT / "workflow/schemas/config.schema.yaml"), set_default=True)
+    return config
+
+
+TINY = workflow_config(ROOT / "tests/config/tiny.yaml")
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 

@@ -20,11 +20,16 @@ def test_treatment_ids_name_what_differs_from_the_standard_training():
 
 
 def test_the_grid_is_the_product_of_every_treatment_key():
-    grid = treatments({"datasets": ["mnist", "fashion_mnist"], "depths": [1, 3], "widths": [8]})
+    config = {"datasets": ["mnist", "fashion_mnist"], "depths": [1, 3], "widths": [8]}
+    grid = treatments(config | {"methods": ["ff"]})
     assert [t.id for t in grid] == [
         "mnist-d1-w8", "mnist-d3-w8", "fashion_mnist-d1-w8", "fashion_mnist-d3-w8",
     ]  # fmt: skip
-    config = {"datasets": ["mnist"], "depths": [2], "widths": [8],
+    assert [t.id for t in treatments(config)][4:] == [
+        "mnist-d1-w8-backprop", "mnist-d3-w8-backprop",
+        "fashion_mnist-d1-w8-backprop", "fashion_mnist-d3-w8-backprop",
+    ]  # fmt: skip  # methods defaults to both, as in the schema
+    config = {"datasets": ["mnist"], "depths": [2], "widths": [8], "methods": ["ff"],
               "schedules": ["simultaneous", "greedy"], "learning_rates": [0.003, 0.01],
               "thetas": [None, 4], "negatives": ["random", "hard"]}  # fmt: skip
     grid = treatments(config)
@@ -56,6 +61,8 @@ def test_variant_grid_limits_only_the_variants():
     assert sum(t.variant == "backprop" for t in grid) == 4
     assert [t.id for t in grid if t.variant == "greedy"] == ["mnist-d4-w8-greedy"]
     assert len(treatments(config | {"variant_grid": None})) == 12
+    outside = treatments(config | {"variant_grid": {"depths": [6]}})  # not in depths: no variant
+    assert {t.variant for t in outside} == {"standard", "backprop"}
 
 
 def test_seeds_are_cut_into_chunks_of_at_most_the_bound():

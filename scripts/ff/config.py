@@ -99,7 +99,7 @@ def treatments(config: dict) -> list[Treatment]:
     for Forward-Forward, and datasets x depths x widths x learning_rates for backprop (which has
     no schedule, threshold or negatives). Treatments other than the standard Forward-Forward
     and backprop ones train only on `variant_grid`'s depths and widths, when it is given."""
-    methods = config.get("methods", ["ff"])
+    methods = config.get("methods", METHODS)  # the schema's default: both
     grid = [
         Treatment(*point)
         for point in itertools.product(

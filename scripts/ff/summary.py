@@ -16,8 +16,14 @@ STRONG = 0.7  # |r| from which a correlation is called strong
 # The paper's open questions, each answered by the variants whose label holds the key word.
 QUESTIONS = {
     "backprop": ("backprop, layers read by linear probes", "add `backprop` to `methods`"),
-    "hard": ("Forward-Forward, hard negatives", "add `hard` to `negatives`"),
-    "greedy": ("Forward-Forward, greedy layer-by-layer schedule", "add `greedy` to `schedules`"),
+    "hard": (
+        "Forward-Forward, hard negatives",
+        "add `hard` to `negatives` (and give `variant_grid` depths and widths of the grid)",
+    ),
+    "greedy": (
+        "Forward-Forward, greedy layer-by-layer schedule",
+        "add `greedy` to `schedules` (and give `variant_grid` depths and widths of the grid)",
+    ),
 }
 
 

@@ -25,13 +25,6 @@ if (
         f"analysis.delay_figure_fraction {config['analysis']['delay_figure_fraction']} is not one "
         f"of analysis.delay_fractions {config['analysis']['delay_fractions']}: add it there"
     )
-for key in ("depths", "widths"):
-    outside = set((config["variant_grid"] or {}).get(key, [])) - set(config[key])
-    if outside:
-        raise ValueError(
-            f"variant_grid.{key} {sorted(outside)} are not in {key} {config[key]}: "
-            f"variant treatments train on a part of the grid, so list them in {key} too"
-        )
 TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
 SEED_CHUNKS = [
     chunk_name(chunk)
