@@ -4,7 +4,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ff.model import BatchedFF, ff_loss, goodness, label_free, overlay_label, rms_normalize
+from ff.model import (
+    BatchedFF,
+    ff_loss,
+    goodness,
+    input_inv_rms,
+    label_free,
+    overlay_label,
+    rms_normalize,
+)
 
 
 def test_goodness_sum_and_mean_of_squares():
@@ -64,7 +72,7 @@ def test_training_goodness_matches_naive_forward_for_positives_and_negatives():
     model = BatchedFF(seeds=[1], depth=2, width=8)
     images = label_free(torch.rand(5, 784))
     pos, neg = torch.tensor([[0, 1, 2, 3, 4]]), torch.tensor([[9, 8, 7, 6, 5]])
-    out = model.training_goodness(images[None], pos, neg, layers=2)
+    out = model.training_goodness(images[None], input_inv_rms(images[None]), pos, neg, layers=2)
     for layer in range(2):
         for labels, index in ((pos, 0), (neg, 1)):
             expected = torch.stack(
@@ -73,7 +81,8 @@ def test_training_goodness_matches_naive_forward_for_positives_and_negatives():
                     for i in range(5)
                 ]
             )
-            torch.testing.assert_close(out[layer][index][0], expected, rtol=1e-5, atol=1e-5)
+            half = out[layer, 0, 5 * index : 5 * (index + 1)]  # positives, then negatives
+            torch.testing.assert_close(half, expected, rtol=1e-5, atol=1e-5)
 
 
 def test_each_seed_has_its_own_initialisation_independent_of_the_batch():

@@ -48,6 +48,12 @@ def overlay_label(
     return out
 
 
+def input_inv_rms(body: torch.Tensor) -> torch.Tensor:
+    """1 / RMS of a labelled image from its body [..., 784]: the one-hot label adds 1 to the
+    sum of squares whichever label it is. Returns [..., 1]."""
+    return torch.rsqrt((body.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
+
+
 def label_free(images: torch.Tensor) -> torch.Tensor:
     """Images [..., 784] with the label pixels zeroed: the part every labelled copy shares."""
     out = images.clone()
@@ -101,25 +107,28 @@ class BatchedFF(torch.nn.Module):
         )
 
     def training_goodness(
-        self, body: torch.Tensor, pos_labels: torch.Tensor, neg_labels: torch.Tensor, layers: int
-    ) -> list[tuple[torch.Tensor, torch.Tensor]]:
-        """Goodness of positives and negatives ([S, B] each) of the first `layers` layers, each
-        layer's input detached so that it learns only from its own loss.
+        self,
+        body: torch.Tensor,
+        inv_rms: torch.Tensor,
+        pos_labels: torch.Tensor,
+        neg_labels: torch.Tensor,
+        layers: int,
+    ) -> torch.Tensor:
+        """Goodness [layers, S, 2B] of the positives (first B) and negatives (last B) in the
+        first `layers` layers, each layer's input detached so that it learns only from its own
+        loss.
 
-        body [S, B, 784] (label pixels zero), pos/neg labels [S, B]."""
-        batch = body.shape[1]
-        inv_rms = torch.rsqrt((body.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
+        body [S, B, 784] (label pixels zero), inv_rms [S, B, 1] (`input_inv_rms`), pos/neg
+        labels [S, B]."""
         body_product = torch.bmm(body, self.weights[0])  # [S, B, H], shared by pos and neg
         labels = torch.cat([pos_labels, neg_labels], 1)
-        onehot = F.one_hot(labels.long(), N_CLASSES).to(body.dtype)
+        onehot = F.one_hot(labels, N_CLASSES).to(body.dtype)
         activity = self.first_layer(body_product.repeat(1, 2, 1), inv_rms.repeat(1, 2, 1), onehot)
-        g = goodness(activity, self.goodness_kind)  # [S, 2B]
-        out = [(g[:, :batch], g[:, batch:])]
+        out = [goodness(activity, self.goodness_kind)]  # [S, 2B]
         for layer in range(1, layers):
-            activity = self.deeper_layer(layer, activity.detach(), g.detach())
-            g = goodness(activity, self.goodness_kind)
-            out.append((g[:, :batch], g[:, batch:]))
-        return out
+            activity = self.deeper_layer(layer, activity.detach(), out[-1].detach())
+            out.append(goodness(activity, self.goodness_kind))
+        return torch.stack(out)
 
     @torch.no_grad()
     def label_goodness(self, body: torch.Tensor, chunk: int = 1000) -> torch.Tensor:
@@ -131,17 +140,18 @@ class BatchedFF(torch.nn.Module):
         out = []
         for start in range(0, body.shape[0], chunk):
             part = body[start : start + chunk]  # [n, 784]
-            n = part.shape[0]
-            inv_rms = torch.rsqrt((part.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
-            product = (part @ first).view(n, seeds, width).transpose(0, 1)  # [S, n, H]
-            out.append(self._all_labels(product, inv_rms))
+            product = (part @ first).view(len(part), seeds, width).transpose(0, 1)  # [S, n, H]
+            out.append(self._all_labels(product, input_inv_rms(part)))
         return torch.cat(out, 2)
 
     @torch.no_grad()
-    def label_goodness_per_seed(self, body: torch.Tensor) -> torch.Tensor:
+    def label_goodness_per_seed(
+        self, body: torch.Tensor, inv_rms: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Goodness of every layer for every candidate label, [S, depth, B, 10], for a batch
         with different images per seed: body [S, B, 784] (label pixels zero)."""
-        inv_rms = torch.rsqrt((body.pow(2).sum(-1, keepdim=True) + 1) / INPUT_SIZE + RMS_EPS)
+        if inv_rms is None:
+            inv_rms = input_inv_rms(body)
         return self._all_labels(torch.bmm(body, self.weights[0]), inv_rms)
 
     def _all_labels(self, product: torch.Tensor, inv_rms: torch.Tensor) -> torch.Tensor:

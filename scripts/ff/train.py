@@ -11,11 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import Splits
 from ff.gpus import claim_free_gpu
-from ff.model import BatchedFF, ff_loss, label_free
+from ff.model import BatchedFF, ff_loss, input_inv_rms, label_free
 from ff.negatives import data_order, validation_wrong_labels
 
 log = logging.getLogger(__name__)
@@ -240,26 +241,22 @@ class Trainer:
         for epoch in range(result.epochs_done, total_epochs):
             layers = self.active_layers(epoch)
             indices = self.batch_indices(epoch)
-            first_bad_step = torch.full(
-                (len(self.seeds),), -1, dtype=torch.long, device=self.device
-            )
             train_seconds, previous = 0.0, 0
             for point in eval_points:
                 started = time.perf_counter()
-                sums = 0
+                # kept per step and reduced at the evaluation: no extra work inside the loop
+                losses, stats = [], []
                 for step in range(previous, point):
-                    loss, stats = self.train_step(indices[step], epoch, layers)
-                    sums = sums + stats
-                    first_bad_step = torch.where(
-                        (first_bad_step < 0) & ~torch.isfinite(loss), step, first_bad_step
-                    )
+                    loss, step_stats = self.train_step(indices[step], epoch, layers)
+                    losses.append(loss)
+                    stats.append(step_stats)
                 self._synchronize()
                 train_seconds += time.perf_counter() - started
-                self._check_divergence(first_bad_step, epoch)
+                self._check_divergence(torch.stack(losses), epoch, previous)
                 at = epoch + point / self.steps_per_epoch
                 global_step = epoch * self.steps_per_epoch + point
                 result.history += self.train_rows(
-                    (sums / (point - previous)).cpu().numpy(), at, global_step, layers
+                    torch.stack(stats).mean(0).cpu().numpy(), at, global_step, layers
                 )
                 started = time.perf_counter()
                 model_accuracy = self._record_validation(result, at, global_step)
@@ -300,10 +297,12 @@ class Trainer:
         result.evaluation_epochs.append(epoch)
         return ev.model["accuracy"].cpu().numpy()
 
-    def _check_divergence(self, first_bad_step: torch.Tensor, epoch: int) -> None:
-        bad = first_bad_step.cpu().numpy()
-        for s, step in enumerate(bad):
-            if step >= 0:
+    def _check_divergence(self, losses: torch.Tensor, epoch: int, first_step: int) -> None:
+        """losses [steps, S] of the steps from `first_step` (0-based, within the epoch)."""
+        finite = torch.isfinite(losses).cpu().numpy()
+        for s in range(len(self.seeds)):
+            if not finite[:, s].all():
+                step = first_step + int(np.argmin(finite[:, s]))
                 raise DivergenceError(
                     f"treatment {self.treatment.id}, seed {self.seeds[s]}: the loss became NaN "
                     f"or infinite at step {epoch * self.steps_per_epoch + step + 1} (epoch "
@@ -379,6 +378,12 @@ class FFTrainer(Trainer):
             self.wrong_labels = torch.from_numpy(
                 np.asarray(wrong_labels)[:, :, : self.n_train].astype(np.int64)
             ).to(device)
+        self.train_inv_rms = input_inv_rms(self.train_body)  # [n, 1]
+        self.seed_axis = torch.arange(len(self.seeds), device=device)[:, None]
+        batch = settings.batch_size
+        # +1 on the positives' half of a batch, -1 on the negatives': softplus((theta - g) * sign)
+        # is softplus(theta - g_pos) for positives and softplus(g_neg - theta) for negatives
+        self.loss_sign = torch.cat([torch.ones(batch), -torch.ones(batch)]).to(device)
         total = treatment.total_epochs(settings.epochs)
         if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
             raise ValueError(
@@ -396,36 +401,32 @@ class FFTrainer(Trainer):
     def train_step(
         self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Statistics: per layer [depth, S, 3] (loss, g_pos, g_neg), NaN for idle layers."""
+        """Statistics of the trained layers [last - first, S, 3]: loss, mean goodness of the
+        positives and of the negatives."""
         first, last = layers
-        seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
         body = self.train_body[indices]  # [S, B, 784]
+        inv_rms = self.train_inv_rms[indices]  # [S, B, 1]
         pos = self.train_labels[indices]  # [S, B]
         if self.wrong_labels is None:
-            neg = self.hard_negatives(body, pos)
+            neg = self.hard_negatives(body, pos, inv_rms)
         else:
-            neg = self.wrong_labels[seed_axis, epoch, indices]  # [S, B]
-        goodness = self.model.training_goodness(body, pos, neg, layers=last)
-        stats = torch.full(
-            (self.treatment.depth, len(self.seeds), 3), float("nan"), device=self.device
-        )
-        total = 0
-        for layer in range(first, last):
-            g_pos, g_neg = goodness[layer]
-            loss = ff_loss(g_pos, g_neg, self.theta)  # [S]
-            total = total + loss.sum()  # seeds are independent: the sum's gradient is per seed
-            stats[layer] = torch.stack(
-                [loss.detach(), g_pos.detach().mean(-1), g_neg.detach().mean(-1)], -1
-            )
+            neg = self.wrong_labels[self.seed_axis, epoch, indices]  # [S, B]
+        g = self.model.training_goodness(body, inv_rms, pos, neg, layers=last)[first:]
+        # ff_loss of every trained layer at once: mean over positives + mean over negatives
+        loss = 2 * F.softplus((self.theta - g) * self.loss_sign).mean(-1)  # [layers, S]
         self.optimizer.zero_grad(set_to_none=True)
-        total.backward()
+        loss.sum().backward()  # seeds and layers are independent: each gradient is its own
         self.optimizer.step()
-        return stats[first:last, :, 0].sum(0), stats
+        loss = loss.detach()
+        g = g.detach().unflatten(-1, (2, -1)).mean(-1)  # [layers, S, 2]
+        return loss.sum(0), torch.cat([loss.unsqueeze(-1), g], -1)
 
-    def hard_negatives(self, body: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def hard_negatives(
+        self, body: torch.Tensor, labels: torch.Tensor, inv_rms: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Per image, the wrong label the network now finds most plausible: the highest
         goodness summed over layers, the true label excluded. body [S, B, 784], labels [S, B]."""
-        g = self.model.label_goodness_per_seed(body).sum(1)  # [S, B, 10]
+        g = self.model.label_goodness_per_seed(body, inv_rms).sum(1)  # [S, B, 10]
         g = g.scatter(-1, labels.unsqueeze(-1), float("-inf"))
         return g.argmax(-1)
 
@@ -439,9 +440,9 @@ class FFTrainer(Trainer):
                 "step": step,
                 "split": "train",
                 "layer": str(layer + 1),
-                "loss": float(means[layer, s, 0]),
-                "goodness_pos": float(means[layer, s, 1]),
-                "goodness_neg": float(means[layer, s, 2]),
+                "loss": float(means[layer - layers[0], s, 0]),
+                "goodness_pos": float(means[layer - layers[0], s, 1]),
+                "goodness_neg": float(means[layer - layers[0], s, 2]),
             }
             for s, seed in enumerate(self.seeds)
             for layer in range(*layers)
