@@ -87,10 +87,18 @@ def titled(chart: alt.TopLevelMixin, text: str, subtitle: str) -> alt.TopLevelMi
 
 
 def by_panel_and_width(layers: alt.LayerChart) -> alt.FacetChart:
-    """Small multiples over time: a row per data set and depth, a column per width."""
-    return layers.properties(width=170, height=130).facet(
-        row=alt.Row("panel:N", title=None),
-        column=alt.Column("width:O", title="Width (units per layer)"),
+    """Small multiples over time: a row per data set and depth, a column per width; each
+    panel's time axis spans its own training (a greedy schedule trains longer)."""
+    return (
+        layers.properties(width=170, height=130)
+        .facet(
+            # one line per part ("mnist (greedy)", "depth 3"): a long rotated label overruns its row
+            row=alt.Row(
+                "panel:N", title=None, header=alt.Header(labelExpr="split(datum.label, ', ')")
+            ),
+            column=alt.Column("width:O", title="Width (units per layer)"),
+        )
+        .resolve_scale(x="independent")
     )
 
 
