@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from ff.config import TrainSettings, Treatment
 from ff.data import Splits
 from ff.model import INPUT_SIZE, N_CLASSES, init_layer, rms_normalize
-from ff.train import EVAL_MEMORY_BYTES, EvalSet, Evaluation, Trainer
+from ff.train import EVAL_MEMORY_BYTES, EvalSet, Evaluation, Trainer, train_row
 
 PROBE_RIDGE = 1e-3  # penalty relative to the mean squared feature: regularises, barely biases
 
@@ -148,13 +148,6 @@ class BackpropTrainer(Trainer):
         self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
     ) -> list[dict]:
         return [
-            {
-                "seed": seed,
-                "epoch": epoch,
-                "step": step,
-                "split": "train",
-                "layer": "model",
-                "loss": float(means[s]),
-            }
+            train_row(seed, epoch, step, "model", loss=float(means[s]))
             for s, seed in enumerate(self.seeds)
         ]

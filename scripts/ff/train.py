@@ -22,6 +22,7 @@ from ff.negatives import data_order, validation_wrong_labels
 log = logging.getLogger(__name__)
 
 EVAL_MEMORY_BYTES = 256 * 2**20  # activations of one evaluation chunk
+TRAIN_METRICS = ("loss", "goodness_pos", "goodness_neg")  # FF's statistics of a training step
 
 
 class DivergenceError(RuntimeError):
@@ -126,6 +127,11 @@ def evaluation_rows(
             )
         rows.append({**base, "layer": "model", **{k: float(v[s]) for k, v in model.items()}})
     return rows
+
+
+def train_row(seed: int, epoch: float, step: int, layer: str, **metrics: float) -> dict:
+    """A history row of the training split: metrics averaged since the last evaluation."""
+    return {"seed": seed, "epoch": epoch, "step": step, "split": "train", "layer": layer, **metrics}
 
 
 def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> list[int]:
@@ -434,16 +440,13 @@ class FFTrainer(Trainer):
         self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
     ) -> list[dict]:
         return [
-            {
-                "seed": seed,
-                "epoch": epoch,
-                "step": step,
-                "split": "train",
-                "layer": str(layer + 1),
-                "loss": float(means[layer - layers[0], s, 0]),
-                "goodness_pos": float(means[layer - layers[0], s, 1]),
-                "goodness_neg": float(means[layer - layers[0], s, 2]),
-            }
+            train_row(
+                seed,
+                epoch,
+                step,
+                str(layer + 1),
+                **dict(zip(TRAIN_METRICS, map(float, means[layer - layers[0], s]), strict=True)),
+            )
             for s, seed in enumerate(self.seeds)
             for layer in range(*layers)
         ]
