@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment
 from ff.data import Splits
-from ff.model import INPUT_SIZE, N_CLASSES, init_layer, rms_normalize
+from ff.model import INPUT_SIZE, N_CLASSES, rms_normalize, stacked_layer
 from ff.train import EVAL_MEMORY_BYTES, EvalSet, Evaluation, Trainer, train_row
 
 PROBE_RIDGE = 1e-3  # penalty relative to the mean squared feature: regularises, barely biases
@@ -32,15 +32,17 @@ class BatchedMLP(torch.nn.Module):
     def __init__(self, seeds: list[int], depth: int, width: int):
         super().__init__()
         self.seeds, self.depth, self.width = list(seeds), depth, width
-        weights, biases = [], []
-        for layer in range(depth + 1):
-            fan_in = INPUT_SIZE if layer == 0 else width
-            fan_out = N_CLASSES if layer == depth else width
-            pairs = [init_layer(seed, layer, fan_in, fan_out) for seed in self.seeds]
-            weights.append(torch.nn.Parameter(torch.stack([w for w, _ in pairs])))
-            biases.append(torch.nn.Parameter(torch.stack([b for _, b in pairs])[:, None, :]))
-        self.weights = torch.nn.ParameterList(weights)
-        self.biases = torch.nn.ParameterList(biases)
+        layers = [
+            stacked_layer(
+                self.seeds,
+                layer,
+                INPUT_SIZE if layer == 0 else width,
+                N_CLASSES if layer == depth else width,
+            )
+            for layer in range(depth + 1)
+        ]
+        self.weights = torch.nn.ParameterList([weight for weight, _ in layers])
+        self.biases = torch.nn.ParameterList([bias for _, bias in layers])
 
     def features(self, body: torch.Tensor) -> Iterator[torch.Tensor]:
         """Each hidden layer's length-normalised activity [S, n, width], input side first.

@@ -72,6 +72,17 @@ def init_layer(
     return weight, bias
 
 
+def stacked_layer(
+    seeds: list[int], layer: int, fan_in: int, fan_out: int
+) -> tuple[torch.nn.Parameter, torch.nn.Parameter]:
+    """One layer for every seed: weight [S, in, out] and bias [S, 1, out], each seed's own
+    `init_layer`."""
+    pairs = [init_layer(seed, layer, fan_in, fan_out) for seed in seeds]
+    weight = torch.nn.Parameter(torch.stack([w for w, _ in pairs]))
+    bias = torch.nn.Parameter(torch.stack([b for _, b in pairs])[:, None, :])
+    return weight, bias
+
+
 class BatchedFF(torch.nn.Module):
     """`depth` ReLU layers of `width` units for each of `len(seeds)` seeds."""
 
@@ -79,14 +90,12 @@ class BatchedFF(torch.nn.Module):
         super().__init__()
         self.seeds = list(seeds)
         self.depth, self.width, self.goodness_kind = depth, width, goodness_kind
-        weights, biases = [], []
-        for layer in range(depth):
-            fan_in = INPUT_SIZE if layer == 0 else width
-            pairs = [init_layer(seed, layer, fan_in, width) for seed in self.seeds]
-            weights.append(torch.nn.Parameter(torch.stack([w for w, _ in pairs])))  # [S, in, out]
-            biases.append(torch.nn.Parameter(torch.stack([b for _, b in pairs])[:, None, :]))
-        self.weights = torch.nn.ParameterList(weights)
-        self.biases = torch.nn.ParameterList(biases)
+        layers = [
+            stacked_layer(self.seeds, layer, INPUT_SIZE if layer == 0 else width, width)
+            for layer in range(depth)
+        ]
+        self.weights = torch.nn.ParameterList([weight for weight, _ in layers])
+        self.biases = torch.nn.ParameterList([bias for _, bias in layers])
 
     def first_layer(
         self, body_product: torch.Tensor, inv_rms: torch.Tensor, onehot: torch.Tensor
