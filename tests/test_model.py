@@ -1,6 +1,7 @@
 import math
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -72,7 +73,9 @@ def test_training_goodness_matches_naive_forward_for_positives_and_negatives():
     model = BatchedFF(seeds=[1], depth=2, width=8)
     images = label_free(torch.rand(5, 784))
     pos, neg = torch.tensor([[0, 1, 2, 3, 4]]), torch.tensor([[9, 8, 7, 6, 5]])
-    out = model.training_goodness(images[None], input_inv_rms(images[None]), pos, neg, layers=2)
+    _, out = model.train_gradients(
+        images[None], input_inv_rms(images[None]), pos, neg, layers=(0, 2), theta=8.0
+    )
     for layer in range(2):
         for labels, index in ((pos, 0), (neg, 1)):
             expected = torch.stack(
@@ -83,6 +86,49 @@ def test_training_goodness_matches_naive_forward_for_positives_and_negatives():
             )
             half = out[layer, 0, 5 * index : 5 * (index + 1)]  # positives, then negatives
             torch.testing.assert_close(half, expected, rtol=1e-5, atol=1e-5)
+
+
+def autograd_losses(
+    model: BatchedFF, images: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor, theta: float
+) -> torch.Tensor:
+    """The textbook FF losses [depth, S]: labels overlaid on whole images, each layer's input
+    normalised and detached, left to autograd."""
+    losses = []
+    for s in range(len(model.seeds)):
+        x = {"pos": overlay_label(images[s], pos[s]), "neg": overlay_label(images[s], neg[s])}
+        per_layer = []
+        for w, b in zip(model.weights, model.biases, strict=True):
+            x = {k: F.relu(rms_normalize(v.detach()) @ w[s] + b[s, 0]) for k, v in x.items()}
+            g = {k: goodness(v, model.goodness_kind) for k, v in x.items()}
+            per_layer.append(ff_loss(g["pos"], g["neg"], theta))
+        losses.append(torch.stack(per_layer))
+    return torch.stack(losses, 1)
+
+
+@pytest.mark.parametrize(
+    "kind, layers", [("sum", (0, 3)), ("mean", (0, 3)), ("sum", (1, 2)), ("sum", (0, 1))]
+)
+def test_written_out_gradients_equal_autograd_of_the_textbook_loss(kind, layers):
+    torch.manual_seed(0)
+    model = BatchedFF(seeds=[0, 5], depth=3, width=16, goodness_kind=kind).double()
+    theta = 16.0 if kind == "sum" else 1.0
+    images = label_free(torch.rand(2, 12, 784, dtype=torch.float64))
+    pos = torch.randint(0, 10, (2, 12))
+    neg = (pos + torch.randint(1, 10, (2, 12))) % 10
+    loss, _ = model.train_gradients(images, input_inv_rms(images), pos, neg, layers, theta)
+    written = [p.grad.clone() if p.grad is not None else None for p in model.parameters()]
+    first, last = layers
+    assert [w.grad is not None for w in model.weights] == [first <= i < last for i in range(3)]
+
+    model.zero_grad(set_to_none=True)
+    expected = autograd_losses(model, images, pos, neg, theta)[slice(*layers)]
+    expected.sum().backward()
+    torch.testing.assert_close(loss, expected.detach())
+    for p, grad in zip(model.parameters(), written, strict=True):
+        if grad is None:  # a layer outside [first, last), which the optimiser must skip
+            assert not p.grad.any()
+        else:
+            torch.testing.assert_close(grad, p.grad)
 
 
 def test_each_seed_has_its_own_initialisation_independent_of_the_batch():

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import Splits
@@ -127,6 +126,11 @@ def evaluation_rows(
             )
         rows.append({**base, "layer": "model", **{k: float(v[s]) for k, v in model.items()}})
     return rows
+
+
+def rows(table: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
+    """table[indices] for indices [S, B]: index_select is several times faster on a CPU."""
+    return table.index_select(0, indices.flatten()).unflatten(0, indices.shape)
 
 
 def train_row(seed: int, epoch: float, step: int, layer: str, **metrics: float) -> dict:
@@ -386,10 +390,6 @@ class FFTrainer(Trainer):
             ).to(device)
         self.train_inv_rms = input_inv_rms(self.train_body)  # [n, 1]
         self.seed_axis = torch.arange(len(self.seeds), device=device)[:, None]
-        batch = settings.batch_size
-        # +1 on the positives' half of a batch, -1 on the negatives': softplus((theta - g) * sign)
-        # is softplus(theta - g_pos) for positives and softplus(g_neg - theta) for negatives
-        self.loss_sign = torch.cat([torch.ones(batch), -torch.ones(batch)]).to(device)
         total = treatment.total_epochs(settings.epochs)
         if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
             raise ValueError(
@@ -409,22 +409,16 @@ class FFTrainer(Trainer):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Statistics of the trained layers [last - first, S, 3]: loss, mean goodness of the
         positives and of the negatives."""
-        first, last = layers
-        body = self.train_body[indices]  # [S, B, 784]
-        inv_rms = self.train_inv_rms[indices]  # [S, B, 1]
-        pos = self.train_labels[indices]  # [S, B]
+        body = rows(self.train_body, indices)  # [S, B, 784]
+        inv_rms = rows(self.train_inv_rms, indices)  # [S, B, 1]
+        pos = rows(self.train_labels, indices)  # [S, B]
         if self.wrong_labels is None:
             neg = self.hard_negatives(body, pos, inv_rms)
         else:
             neg = self.wrong_labels[self.seed_axis, epoch, indices]  # [S, B]
-        g = self.model.training_goodness(body, inv_rms, pos, neg, layers=last)[first:]
-        # ff_loss of every trained layer at once: mean over positives + mean over negatives
-        loss = 2 * F.softplus((self.theta - g) * self.loss_sign).mean(-1)  # [layers, S]
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.sum().backward()  # seeds and layers are independent: each gradient is its own
+        loss, g = self.model.train_gradients(body, inv_rms, pos, neg, layers, self.theta)
         self.optimizer.step()
-        loss = loss.detach()
-        g = g.detach().unflatten(-1, (2, -1)).mean(-1)  # [layers, S, 2]
+        g = g.unflatten(-1, (2, -1)).mean(-1)  # [layers, S, 2]
         return loss.sum(0), torch.cat([loss.unsqueeze(-1), g], -1)
 
     def hard_negatives(
