@@ -6,7 +6,10 @@
     one nn.Linear and one Adam per layer, one seed at a time, labels overlaid on full images),
     same recipe; and plain_on_tensors, the same layers fed from a device tensor (no DataLoader),
     a stricter reference;
-(d) the machine's fp32 matrix-product rate on the shapes of (a).
+(d) the machine's matrix-product rate on the shapes of (a).
+
+All run in float32 unless --matmul-precision allows TF32 (high, CUDA) or bfloat16 products
+(medium, CPUs and GPUs that have them); the setting then applies to every variant and to (d).
 
 Throughput counts positive training samples per second, summed over seeds; evaluation is not
 timed. Each variant runs --repeats times, interleaved, and its median time is reported.
@@ -230,7 +233,7 @@ def study_cost(config_path: Path) -> dict:
 def matmul_gflops(
     seeds: int, batch: int, depth: int, width: int, device: torch.device, seconds: float = 2.0
 ) -> float:
-    """fp32 rate of exactly the products that training_flops_per_step counts."""
+    """Rate, at the chosen precision, of exactly the products training_flops_per_step counts."""
     gen = torch.Generator(device="cpu").manual_seed(0)
 
     def rand(*shape):
@@ -284,6 +287,12 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.003)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument(
+        "--matmul-precision",
+        default="highest",
+        choices=["highest", "high", "medium"],
+        help="torch.set_float32_matmul_precision for all variants and (d); highest = float32",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="median over this many runs")
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=["sequential", "plain"], help="parts not to run"
@@ -300,7 +309,7 @@ def main() -> None:
         return
 
     device = choose_device(args.device)
-    configure_torch(args.threads, allow_tf32=False)  # fp32 throughout, as (d) measures
+    configure_torch(args.threads, args.matmul_precision)  # for every variant and for (d)
     splits = synthetic_splits(args.train_size)
     seeds = list(range(args.seeds))
     samples = args.seeds * args.epochs * (args.train_size // args.batch_size) * args.batch_size

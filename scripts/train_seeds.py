@@ -16,7 +16,7 @@ treatment = Treatment(**snakemake.params.treatment)
 settings = TrainSettings.from_config(snakemake.params.settings)
 seeds = parse_chunk_name(snakemake.wildcards.chunk)
 device = choose_device(settings.device)
-configure_torch(snakemake.threads, settings.allow_tf32)
+configure_torch(snakemake.threads, settings.matmul_precision)
 log.info("%s, seeds %s, on %s", treatment.id, list(seeds), device_description(device))
 if treatment.negatives == "hard":
     log.info("negatives: hard, chosen by the network itself at every training step")

@@ -19,7 +19,7 @@ SETTINGS = TrainSettings(epochs=1, batch_size=50, train_size=1000, evals_per_epo
 def run(splits, device: str) -> pd.DataFrame:
     seeds = [0, 1]
     negatives = np.stack([random_wrong_labels(splits.train_y, s, 1) for s in seeds])
-    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
     trainer = FFTrainer(
         Treatment("mnist", 3, 64), SETTINGS, seeds, splits, negatives, torch.device(device)
     )
@@ -42,7 +42,7 @@ def test_cuda_training_is_deterministic(mnist_splits):
 
 
 def run_backprop(splits, device: str) -> pd.DataFrame:
-    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
     treatment = Treatment("mnist", 3, 64, method="backprop")
     trainer = BackpropTrainer(treatment, SETTINGS, [0, 1], splits, torch.device(device))
     return pd.DataFrame(trainer.run().history)

@@ -90,7 +90,7 @@ def test_the_resumed_history_equals_an_uninterrupted_run(killed_and_resumed):
                              eval_size=500, device="cpu")  # fmt: skip
     splits = load_splits(workdir / "results/data/mnist.npz")
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, 3) for seed in (0, 1)])
-    configure_torch(2, allow_tf32=False)  # the job's threads under --cores 2
+    configure_torch(2, "high")  # as the job: its threads under --cores 2, config precision
     trainer = FFTrainer(
         Treatment("mnist", 2, 200), settings, [0, 1], splits, negatives, torch.device("cpu")
     )

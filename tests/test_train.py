@@ -5,7 +5,7 @@ import torch
 
 from ff.config import TrainSettings, Treatment
 from ff.negatives import random_wrong_labels
-from ff.train import DivergenceError, FFTrainer, evaluation_steps
+from ff.train import DivergenceError, FFTrainer, configure_torch, evaluation_steps
 
 CPU = torch.device("cpu")
 
@@ -110,3 +110,25 @@ def test_training_on_hard_negatives_learns(mnist_splits):
     h = history(FFTrainer(hard, settings, [0], mnist_splits, None, CPU).run())
     final = h[(h.split == "test") & (h.layer == "model")].accuracy.item()
     assert final > 0.4, f"model accuracy {final} with hard negatives (chance: 0.1)"
+
+
+@pytest.fixture
+def matmul_precision():
+    """Restores the process-wide precision of float32 matrix products after the test."""
+    before = torch.get_float32_matmul_precision()
+    yield
+    torch.set_float32_matmul_precision(before)
+
+
+def test_bfloat16_products_learn_as_well_as_float32(mnist_splits, matmul_precision):
+    """training.matmul_precision `medium`: on a CPU or GPU with bfloat16 products these runs
+    differ (on other hardware they are the same run)."""
+    settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
+    final = {}
+    for precision in ("highest", "medium"):
+        configure_torch(torch.get_num_threads(), precision)
+        assert torch.get_float32_matmul_precision() == precision
+        h = history(make_trainer(mnist_splits, [0, 1], settings).run())
+        final[precision] = h[(h.split == "test") & (h.layer == "model")].accuracy.mean()
+    assert final["medium"] > 0.4
+    assert abs(final["medium"] - final["highest"]) < 0.03, final

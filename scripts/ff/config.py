@@ -85,7 +85,7 @@ class TrainSettings:
     eval_size: int = 10_000
     probe_size: int = 10_000
     device: str = "auto"
-    allow_tf32: bool = True
+    matmul_precision: str = "high"
     max_seeds_per_job: int = 32
 
     @classmethod

@@ -44,11 +44,14 @@ def choose_device(requested: str) -> torch.device:
     return torch.device("cuda", claim_free_gpu(uuids))
 
 
-def configure_torch(threads: int, allow_tf32: bool) -> None:
+def configure_torch(threads: int, matmul_precision: str = "highest") -> None:
+    """Threads, deterministic algorithms, and the precision of float32 matrix products
+    (config key training.matmul_precision: `high` allows TF32 on CUDA, `medium` also bfloat16
+    products on CPUs and GPUs that have them)."""
     torch.set_num_threads(max(1, threads))
     torch.use_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
-    torch.backends.cuda.matmul.allow_tf32 = allow_tf32
+    torch.set_float32_matmul_precision(matmul_precision)
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
 
 

@@ -8,7 +8,12 @@ python=${PYTHON:-.venv/bin/python}
 out=${OUT:-.}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
 "$python" -m pytest -q tests/test_cuda.py
+# at the study's precision (config.yaml: matmul_precision high, TF32), and in float32
 "$python" scripts/benchmark_training.py --device cuda --depth 4 --width 2000 --seeds 30 \
-    --train-size 50000 --epochs 1 --skip sequential plain --json "$out/gpu-benchmark-paper.json"
+    --train-size 50000 --epochs 1 --skip sequential plain --matmul-precision high \
+    --json "$out/gpu-benchmark-paper.json"
+"$python" scripts/benchmark_training.py --device cuda --depth 4 --width 2000 --seeds 30 \
+    --train-size 50000 --epochs 1 --skip sequential plain --repeats 1 \
+    --json "$out/gpu-benchmark-paper-float32.json"
 "$python" scripts/benchmark_training.py --device cuda --depth 3 --width 200 --seeds 8 \
     --train-size 50000 --epochs 1 --json "$out/gpu-benchmark-small.json"
