@@ -30,7 +30,7 @@ def rms_normalize(x: torch.Tensor) -> torch.Tensor:
 
 def goodness(activity: torch.Tensor, kind: str = "sum") -> torch.Tensor:
     """Sum (or mean) of squared activities over units: [..., units] -> [...]."""
-    sum_of_squares = torch.linalg.vecdot(activity, activity)  # one pass, unlike pow then sum
+    sum_of_squares = torch.linalg.vector_norm(activity, dim=-1).square()  # one reduction pass
     return sum_of_squares if kind == "sum" else sum_of_squares / activity.shape[-1]
 
 
