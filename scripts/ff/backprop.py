@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from ff.config import TrainSettings, Treatment
 from ff.data import Splits
 from ff.model import INPUT_SIZE, N_CLASSES, rms_normalize, stacked_layer
-from ff.train import EVAL_MEMORY_BYTES, EvalSet, Evaluation, Trainer, train_row
+from ff.train import EvalSet, Evaluation, Trainer, evaluation_chunk, train_row
 
 PROBE_RIDGE = 1e-3  # penalty relative to the mean squared feature: regularises, barely biases
 
@@ -124,7 +124,7 @@ class BackpropTrainer(Trainer):
         super().__init__(treatment, settings, seeds, splits, device)
         n = min(settings.probe_size, self.n_train)
         self.probe_body, self.probe_labels = self.train_body[:n], self.train_labels[:n]
-        self.chunk = max(1, EVAL_MEMORY_BYTES // (len(self.seeds) * treatment.width * 4 * 4))
+        self.chunk = evaluation_chunk(device, len(self.seeds) * treatment.width * 4 * 4)
 
     def build_model(self) -> BatchedMLP:
         return BatchedMLP(self.seeds, self.treatment.depth, self.treatment.width)

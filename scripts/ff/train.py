@@ -15,12 +15,11 @@ import torch
 from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import Splits
 from ff.gpus import claim_free_gpu
-from ff.model import BatchedFF, ff_loss, input_inv_rms, label_free
+from ff.model import N_CLASSES, BatchedFF, ff_loss, input_inv_rms, label_free
 from ff.negatives import data_order, validation_wrong_labels
 
 log = logging.getLogger(__name__)
 
-EVAL_MEMORY_BYTES = 256 * 2**20  # activations of one evaluation chunk
 TRAIN_METRICS = ("loss", "goodness_pos", "goodness_neg")  # FF's statistics of a training step
 
 
@@ -86,9 +85,17 @@ class Evaluation:
     model: dict[str, torch.Tensor]
 
 
+def evaluation_chunk(device: torch.device, bytes_per_image: int) -> int:
+    """Images evaluated at once. On a CPU their activations fit in the last-level cache:
+    16 MB chunks evaluate twice as fast as 256 MB ones on this project's 2-core machine (depth
+    3, width 200, 5 seeds); a GPU wants large kernels."""
+    budget = 16 * 2**20 if device.type == "cpu" else 256 * 2**20
+    return max(1, budget // bytes_per_image)
+
+
 def evaluate_ff(model: BatchedFF, data: EvalSet, theta: float) -> Evaluation:
     seeds, width = len(model.seeds), model.width
-    chunk = max(1, EVAL_MEMORY_BYTES // (seeds * 10 * width * 4 * 2))
+    chunk = evaluation_chunk(data.body.device, seeds * N_CLASSES * width * 4 * 2)
     g = model.label_goodness(data.body, chunk=chunk)  # [S, depth, n, 10]
     model_all = g.sum(1).argmax(-1)
     model_skip_first = g[:, 1:].sum(1).argmax(-1) if model.depth > 1 else model_all
