@@ -107,8 +107,10 @@ class BatchedFF(torch.nn.Module):
     def first_layer(
         self, body_product: torch.Tensor, inv_rms: torch.Tensor, onehot: torch.Tensor
     ) -> torch.Tensor:
-        """Activity of layer 1 from the shared body product [S, B, H], inverse RMS of the
-        labelled input [S|1, B, 1] and one-hot labels [S, B, 10]."""
+        """Activity of layer 1 for several labelled copies of each image (its positive and
+        negative, or its 10 candidate labels) from the body product [S, n, H] that they share,
+        one-hot labels [S, copies x n, 10] and the inverse RMS of the labelled input
+        [S|1, copies x n, 1], both copy-major."""
         copies = onehot.shape[1] // body_product.shape[1]
         pre = body_product.repeat(1, copies, 1).baddbmm_(onehot, self.weights[0][:, :N_CLASSES])
         return torch.addcmul(self.biases[0], pre, inv_rms).relu_()
@@ -154,7 +156,7 @@ class BatchedFF(torch.nn.Module):
         tests/test_model.py checks it against autograd."""
         first, last = layers
         batch = body.shape[1]
-        sign = torch.ones(2 * batch, device=body.device)
+        sign = torch.ones(2 * batch, device=body.device, dtype=body.dtype)
         sign[batch:] = -1
         dg_da = 2.0 if self.goodness_kind == "sum" else 2.0 / self.width
         onehot = F.one_hot(torch.cat([pos_labels, neg_labels], 1), N_CLASSES).to(body.dtype)
