@@ -8,8 +8,8 @@
     a stricter reference;
 (d) the machine's matrix-product rate on the shapes of (a).
 
-All run in float32 unless --matmul-precision allows TF32 (high, CUDA) or bfloat16 products
-(medium, CPUs and GPUs that have them); the setting then applies to every variant and to (d).
+All run in float32 unless --matmul-precision allows TF32 (high or medium, CUDA) or bfloat16
+products (medium, CPUs that have them); the setting then applies to every variant and to (d).
 
 Throughput counts positive training samples per second, summed over seeds; evaluation is not
 timed. Each variant runs --repeats times, interleaved, and its median time is reported.

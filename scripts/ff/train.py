@@ -46,7 +46,7 @@ def choose_device(requested: str) -> torch.device:
 def configure_torch(threads: int, matmul_precision: str = "highest") -> None:
     """Threads, deterministic algorithms, and the precision of float32 matrix products
     (config key training.matmul_precision: `high` allows TF32 on CUDA, `medium` also bfloat16
-    products on CPUs and GPUs that have them)."""
+    products on CPUs that have them)."""
     torch.set_num_threads(max(1, threads))
     torch.use_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
