@@ -123,6 +123,8 @@ def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
 
 
 def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
+    """A row per study (data set and variant), a panel per depth it trains, one y scale per row:
+    greedy delays span the whole schedule and would flatten the other rows."""
     rows = delays[delays.measure == measure]
     band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
     band["study"] = study(band)
@@ -132,7 +134,7 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
         xOffset="width:N",
     )
     points = base.mark_point(filled=True, size=50).encode(
-        y=alt.Y("mean:Q", title=f"Epochs to {measure.removeprefix('time_to_')} of final accuracy"),
+        y=alt.Y("mean:Q", title=f"Epochs to {measure.removeprefix('time_to_')} of final"),
         tooltip=[
             "dataset",
             "depth",
@@ -143,12 +145,17 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
         ],
     )
     bars = base.mark_rule(strokeWidth=1.5).encode(y="low:Q", y2="high:Q")
+    study_rows = [
+        alt.layer(bars, points, data=frame)
+        .properties(width=150, height=120)
+        .facet(column=alt.Column("depth:O", title="Depth"))
+        .properties(title=name)
+        for name, frame in band.groupby("study", sort=True)
+    ]
     return titled(
-        alt.layer(bars, points, data=band)
-        .properties(width=150, height=170)
-        .facet(row=alt.Row("study:N", title=None), column=alt.Column("depth:O", title="Depth")),
+        alt.vconcat(*study_rows).resolve_scale(y="independent", color="shared"),
         "Depth delay: when each layer reaches its final accuracy",
-        f"{measure.replace('_', ' ')}; mean over seeds with 95% interval",
+        f"{measure.replace('_', ' ')}; mean over seeds with 95% interval; y scale per row",
     )
 
 
