@@ -36,7 +36,9 @@ def test_backprop_learns_and_its_probes_read_every_layer(mnist_splits):
     assert len(result.weights["weights"]) == 3  # two hidden layers and the read-out
 
 
-def test_probes_are_fitted_on_training_images_only(mnist_splits, monkeypatch):
+def test_probes_are_fitted_on_training_images_only_and_refitted_after_a_step(
+    mnist_splits, monkeypatch
+):
     trainer = BackpropTrainer(TREATMENT, SMALL, [0], mnist_splits, CPU)
     seen = []
 
@@ -46,6 +48,9 @@ def test_probes_are_fitted_on_training_images_only(mnist_splits, monkeypatch):
 
     monkeypatch.setattr(backprop, "fit_probes", spy)
     trainer.evaluate(trainer.validation)
+    trainer.evaluate(trainer.test)
+    assert len(seen) == 1  # the network did not change in between: same probes
+    trainer.train_step(trainer.batch_indices(0)[0], 0, (0, TREATMENT.depth))
     trainer.evaluate(trainer.test)
     assert len(seen) == 2
     for body, labels in seen:

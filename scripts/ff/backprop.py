@@ -125,6 +125,8 @@ class BackpropTrainer(Trainer):
         n = min(settings.probe_size, self.n_train)
         self.probe_body, self.probe_labels = self.train_body[:n], self.train_labels[:n]
         self.chunk = evaluation_chunk(device, len(self.seeds) * treatment.width * 4 * 4)
+        self.steps_taken = 0
+        self.probes: tuple[int, list] | None = None  # (steps_taken at the fit, the probes)
 
     def build_model(self) -> BatchedMLP:
         return BatchedMLP(self.seeds, self.treatment.depth, self.treatment.width)
@@ -140,11 +142,16 @@ class BackpropTrainer(Trainer):
         self.optimizer.zero_grad(set_to_none=True)
         loss.sum().backward()  # seeds are independent: the sum's gradient is per seed
         self.optimizer.step()
+        self.steps_taken += 1
         return loss.detach(), loss.detach()
 
     def evaluate(self, data: EvalSet) -> Evaluation:
-        probes = fit_probes(self.model, self.probe_body, self.probe_labels, self.chunk)
-        return evaluate_backprop(self.model, probes, data, self.chunk)
+        """With probes fitted to the network as it is now: the final test evaluation reuses
+        those of the last validation."""
+        if self.probes is None or self.probes[0] != self.steps_taken:
+            fitted = fit_probes(self.model, self.probe_body, self.probe_labels, self.chunk)
+            self.probes = (self.steps_taken, fitted)
+        return evaluate_backprop(self.model, self.probes[1], data, self.chunk)
 
     def train_rows(
         self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
