@@ -121,8 +121,8 @@ def matmul_precision():
 
 
 def test_bfloat16_products_learn_as_well_as_float32(mnist_splits, matmul_precision):
-    """training.matmul_precision `medium`: on a CPU or GPU with bfloat16 products these runs
-    differ (on other hardware they are the same run)."""
+    """training.matmul_precision `medium`: on a CPU with bfloat16 products (this project's
+    test machine) these runs differ; elsewhere `medium` is TF32 or float32."""
     settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
     final = {}
     for precision in ("highest", "medium"):

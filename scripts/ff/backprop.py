@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from ff.config import TrainSettings, Treatment
 from ff.data import Splits
 from ff.model import INPUT_SIZE, N_CLASSES, rms_normalize, stacked_layer
-from ff.train import EvalSet, Evaluation, Trainer, evaluation_chunk, train_row
+from ff.train import EvalSet, Evaluation, Trainer, evaluation_chunk, rows, train_row
 
 PROBE_RIDGE = 1e-3  # penalty relative to the mean squared feature: regularises, barely biases
 
@@ -135,9 +135,9 @@ class BackpropTrainer(Trainer):
         self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Statistics: the cross-entropy of each seed [S]."""
-        logits = self.model(self.train_body[indices])  # [S, B, 10]
+        logits = self.model(rows(self.train_body, indices))  # [S, B, 10]
         loss = F.cross_entropy(
-            logits.transpose(1, 2), self.train_labels[indices], reduction="none"
+            logits.transpose(1, 2), rows(self.train_labels, indices), reduction="none"
         ).mean(-1)
         self.optimizer.zero_grad(set_to_none=True)
         loss.sum().backward()  # seeds are independent: the sum's gradient is per seed
