@@ -1,11 +1,11 @@
 """Rule depth_delay (H1): per-seed layer delays, their trend tests and the overall test."""
 
 from ff.logs import start_logging
-from ff.metrics import read_metrics, write_table
+from ff.metrics import read_table, write_table
 from ff.stats import depth_delay_tests, layer_delays, overall_trend
 
 log = start_logging(snakemake.log[0])
-delays = layer_delays(read_metrics(snakemake.input[0]), snakemake.params.fractions)
+delays = layer_delays(read_table(snakemake.input[0]), snakemake.params.fractions)
 write_table(delays, snakemake.output.per_seed)
 write_table(depth_delay_tests(delays), snakemake.output.tests)
 overall = overall_trend(delays)

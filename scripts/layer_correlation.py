@@ -1,11 +1,11 @@
 """Rule layer_correlation (H2): layer-model correlation on several bases, pooled over seeds."""
 
 from ff.logs import start_logging
-from ff.metrics import read_metrics, write_table
+from ff.metrics import read_table, write_table
 from ff.stats import layer_correlation
 
 log = start_logging(snakemake.log[0])
-table, per_seed = layer_correlation(read_metrics(snakemake.input[0]))
+table, per_seed = layer_correlation(read_table(snakemake.input[0]))
 write_table(table, snakemake.output.table)
 write_table(per_seed, snakemake.output.per_seed)
 log.info("%d pooled coefficients, %d per seed", len(table), len(per_seed))

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment, config_hash, parse_chunk_name
 from ff.data import load_splits
+from ff.device import choose_device, configure_torch, device_description
 from ff.logs import start_logging
-from ff.outputs import device_description, write_outputs
-from ff.train import FFTrainer, choose_device, configure_torch
+from ff.methods import TRAINERS
+from ff.outputs import write_outputs
 
 log = start_logging(snakemake.log[0])
 treatment = Treatment(**snakemake.params.treatment)
@@ -22,12 +22,10 @@ if treatment.negatives == "hard":
     log.info("negatives: hard, chosen by the network itself at every training step")
 
 splits = load_splits(snakemake.input.data)
-if treatment.method == "backprop":
-    trainer = BackpropTrainer(treatment, settings, seeds, splits, device)
-else:
-    negatives = snakemake.input.negatives  # none for hard negatives, chosen during training
-    wrong_labels = np.stack([np.load(path) for path in negatives]) if negatives else None
-    trainer = FFTrainer(treatment, settings, seeds, splits, wrong_labels, device)
+inputs = {}
+if snakemake.input.negatives:  # random negatives (hard ones are chosen during training)
+    inputs["wrong_labels"] = np.stack([np.load(path) for path in snakemake.input.negatives])
+trainer = TRAINERS[treatment.method](treatment, settings, seeds, splits, device, **inputs)
 checkpoint = Path(snakemake.params.checkpoint)
 result = trainer.run(checkpoint=checkpoint)
 write_outputs(

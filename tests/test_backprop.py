@@ -8,8 +8,8 @@ import torch
 from ff import backprop
 from ff.backprop import BackpropTrainer, BatchedMLP, fit_probes, with_bias
 from ff.config import TrainSettings, Treatment
-from ff.model import init_layer
-from ff.train import DivergenceError
+from ff.layers import init_layer
+from ff.loop import DivergenceError
 
 CPU = torch.device("cpu")
 TREATMENT = Treatment("mnist", 2, 64, method="backprop")
@@ -50,7 +50,7 @@ def test_probes_are_fitted_on_training_images_only_and_refitted_after_a_step(
     trainer.evaluate(trainer.validation)
     trainer.evaluate(trainer.test)
     assert len(seen) == 1  # the network did not change in between: same probes
-    trainer.train_step(trainer.batch_indices(0)[0], 0, (0, TREATMENT.depth))
+    trainer.train_step(trainer.batch_indices(0)[0], 0)
     trainer.evaluate(trainer.test)
     assert len(seen) == 2
     for body, labels in seen:

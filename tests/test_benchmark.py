@@ -7,6 +7,10 @@ import sys
 import yaml
 from conftest import ROOT
 
+from ff.backprop import BackpropTrainer
+from ff.config import TrainSettings, Treatment
+from ff.forward_forward import FFTrainer
+
 
 def test_benchmark_writes_the_documented_json(tmp_path):
     out = tmp_path / "bench.json"
@@ -27,24 +31,29 @@ def test_benchmark_writes_the_documented_json(tmp_path):
 
 
 def test_study_cost_counts_training_and_evaluation(tmp_path):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from benchmark_training import (
-        backprop_flops_per_step,
-        evaluation_flops,
-        study_cost,
-        training_flops_per_step,
-    )
+    from benchmark_training import study_flops
 
     # one step of 1 seed, batch 1, 2 layers of width 1: (784 + 2) multiply-adds, doubled for
     # the weight gradient
-    assert training_flops_per_step(1, 1, 2, 1) == 2 * (2 * 784 + 2 * 2)
-    assert evaluation_flops(1, 1, 2, 1) == 2 * (784 + 10)
+    ff, settings = Treatment("mnist", 2, 1), TrainSettings()
+    assert FFTrainer.step_flops(ff, 1, 1) == 2 * (2 * 784 + 2 * 2)
+    assert FFTrainer.evaluation_flops(ff, settings, 1, 1) == 2 * (784 + 10)
+    # hard negatives first score the batch under every label
+    hard = Treatment("mnist", 2, 1, negatives="hard")
+    assert FFTrainer.step_flops(hard, 1, 1) == 2 * (2 * 784 + 2 * 2) + 2 * (784 + 10)
     # backprop: forward and weight gradient of layer 1 (784), and forward, weight and input
     # gradient of layer 2 (1) and the read-out (10)
-    assert backprop_flops_per_step(1, 1, 2, 1) == 2 * (2 * 784) + 3 * 2 * (1 + 10)
-    cost = study_cost(ROOT / "config/paper.yaml")
+    backprop = Treatment("mnist", 2, 1, method="backprop")
+    assert BackpropTrainer.step_flops(backprop, 1, 1) == 2 * (2 * 784) + 3 * 2 * (1 + 10)
+    # a run: every step, 1 + epochs x evaluations per epoch on validation, and the test set
+    settings = TrainSettings(epochs=2, batch_size=10, train_size=100, evals_per_epoch=5)
+    cost = FFTrainer.study_cost(ff, settings, 3)
+    assert cost.training == 2 * 10 * FFTrainer.step_flops(ff, 3, 10)
+    evaluation = FFTrainer.evaluation_flops(ff, settings, 3, 1)
+    assert cost.evaluation == evaluation * ((1 + 2 * 5) * settings.eval_size + 10_000)
+    cost = study_flops(ROOT / "config/paper.yaml")
     assert cost["training_flops"] > 1e16 and cost["evaluation_flops"] > 0
     ff_only = tmp_path / "ff.yaml"
     paper = yaml.safe_load((ROOT / "config/paper.yaml").read_text())
     ff_only.write_text(yaml.safe_dump(paper | {"methods": ["ff"]}))
-    assert study_cost(ff_only)["training_flops"] < cost["training_flops"]
+    assert study_flops(ff_only)["training_flops"] < cost["training_flops"]

@@ -1,3 +1,5 @@
+from dataclasses import fields
+
 import pytest
 
 from ff.config import (
@@ -6,9 +8,16 @@ from ff.config import (
     chunk_name,
     config_hash,
     parse_chunk_name,
+    schema,
     seed_chunks,
     treatments,
+    with_defaults,
 )
+
+
+def full_grid(config: dict) -> list[Treatment]:
+    """The treatments of a partial config completed with the schema's defaults."""
+    return treatments(with_defaults(config))
 
 
 def test_treatment_ids_name_what_differs_from_the_standard_training():
@@ -17,22 +26,36 @@ def test_treatment_ids_name_what_differs_from_the_standard_training():
     changed = Treatment("mnist", 2, 8, "greedy", learning_rate=0.01, theta=2.0, negatives="hard")
     assert changed.id == "mnist-d2-w8-greedy-lr0.01-theta2-hard"
     assert changed.variant == "greedy, lr 0.01, theta 2, hard"
+    assert changed.training == "Forward-Forward, greedy, lr 0.01, theta 2, hard"
+    assert Treatment("mnist", 2, 8).training == "Forward-Forward, standard"
+    backprop = Treatment("mnist", 2, 8, learning_rate=0.01, method="backprop")
+    assert (backprop.variant, backprop.training) == (
+        "backprop, lr 0.01",
+        "backprop (linear probes), lr 0.01",
+    )
+    assert Treatment("mnist", 2, 8).is_standard and not changed.is_standard
+
+
+def test_training_settings_are_the_schemas_training_section_with_its_defaults():
+    training = schema()["properties"]["training"]["properties"]
+    assert [field.name for field in fields(TrainSettings)] == list(training)
+    assert TrainSettings() == TrainSettings.from_config(with_defaults({})["training"])
 
 
 def test_the_grid_is_the_product_of_every_treatment_key():
     config = {"datasets": ["mnist", "fashion_mnist"], "depths": [1, 3], "widths": [8]}
-    grid = treatments(config | {"methods": ["ff"]})
+    grid = full_grid(config | {"methods": ["ff"]})
     assert [t.id for t in grid] == [
         "mnist-d1-w8", "mnist-d3-w8", "fashion_mnist-d1-w8", "fashion_mnist-d3-w8",
     ]  # fmt: skip
-    assert [t.id for t in treatments(config)][4:] == [
+    assert [t.id for t in full_grid(config)][4:] == [
         "mnist-d1-w8-backprop", "mnist-d3-w8-backprop",
         "fashion_mnist-d1-w8-backprop", "fashion_mnist-d3-w8-backprop",
     ]  # fmt: skip  # methods defaults to both, as in the schema
     config = {"datasets": ["mnist"], "depths": [2], "widths": [8], "methods": ["ff"],
               "schedules": ["simultaneous", "greedy"], "learning_rates": [0.003, 0.01],
               "thetas": [None, 4], "negatives": ["random", "hard"]}  # fmt: skip
-    grid = treatments(config)
+    grid = full_grid(config)
     assert len(grid) == 16 and len({t.id for t in grid}) == 16
     assert {t.variant for t in grid} >= {"standard", "greedy", "lr 0.01", "theta 4"}
 
@@ -41,11 +64,11 @@ def test_backprop_treatments_vary_only_with_data_set_depth_width_and_learning_ra
     config = {"datasets": ["mnist"], "depths": [2], "widths": [8], "methods": ["ff", "backprop"],
               "schedules": ["simultaneous", "greedy"], "negatives": ["random", "hard"],
               "learning_rates": [0.003, 0.01]}  # fmt: skip
-    backprop = [t for t in treatments(config) if t.method == "backprop"]
+    backprop = [t for t in full_grid(config) if t.method == "backprop"]
     assert [t.id for t in backprop] == ["mnist-d2-w8-backprop", "mnist-d2-w8-backprop-lr0.01"]
     assert [t.variant for t in backprop] == ["backprop", "backprop, lr 0.01"]
-    assert len(treatments(config)) == 8 + 2
-    assert all(t.method == "ff" for t in treatments(config | {"methods": ["ff"]}))
+    assert len(full_grid(config)) == 8 + 2
+    assert all(t.method == "ff" for t in full_grid(config | {"methods": ["ff"]}))
     with pytest.raises(ValueError, match="Forward-Forward settings"):
         Treatment("mnist", 2, 8, schedule="greedy", method="backprop")
     with pytest.raises(ValueError, match="not one of ff, backprop"):
@@ -56,12 +79,12 @@ def test_variant_grid_limits_only_the_variants():
     config = {"datasets": ["mnist"], "depths": [2, 4], "widths": [8, 16],
               "methods": ["ff", "backprop"], "schedules": ["simultaneous", "greedy"],
               "variant_grid": {"depths": [4], "widths": [8]}}  # fmt: skip
-    grid = treatments(config)
+    grid = full_grid(config)
     assert sum(t.variant == "standard" for t in grid) == 4
     assert sum(t.variant == "backprop" for t in grid) == 4
     assert [t.id for t in grid if t.variant == "greedy"] == ["mnist-d4-w8-greedy"]
-    assert len(treatments(config | {"variant_grid": None})) == 12
-    outside = treatments(config | {"variant_grid": {"depths": [6]}})  # not in depths: no variant
+    assert len(full_grid(config | {"variant_grid": None})) == 12
+    outside = full_grid(config | {"variant_grid": {"depths": [6]}})  # not in depths: no variant
     assert {t.variant for t in outside} == {"standard", "backprop"}
 
 

@@ -8,8 +8,9 @@ import torch
 
 from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment
+from ff.device import choose_device
+from ff.forward_forward import FFTrainer
 from ff.negatives import random_wrong_labels
-from ff.train import FFTrainer, choose_device
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -21,7 +22,7 @@ def run(splits, device: str) -> pd.DataFrame:
     negatives = np.stack([random_wrong_labels(splits.train_y, s, 1) for s in seeds])
     torch.set_float32_matmul_precision("highest")
     trainer = FFTrainer(
-        Treatment("mnist", 3, 64), SETTINGS, seeds, splits, negatives, torch.device(device)
+        Treatment("mnist", 3, 64), SETTINGS, seeds, splits, torch.device(device), negatives
     )
     return pd.DataFrame(trainer.run().history)
 

@@ -16,9 +16,10 @@ from conftest import copy_workflow
 
 from ff.config import TrainSettings, Treatment
 from ff.data import load_splits
+from ff.device import configure_torch
+from ff.forward_forward import FFTrainer
 from ff.metrics import METRIC_COLUMNS
 from ff.negatives import random_wrong_labels
-from ff.train import FFTrainer, configure_torch
 
 pytestmark = pytest.mark.slow
 RESUME = ["--configfile", "tests/config/resume.yaml"]
@@ -92,7 +93,7 @@ def test_the_resumed_history_equals_an_uninterrupted_run(killed_and_resumed):
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, 3) for seed in (0, 1)])
     configure_torch(2, "high")  # as the job: its threads under --cores 2, config precision
     trainer = FFTrainer(
-        Treatment("mnist", 2, 200), settings, [0, 1], splits, negatives, torch.device("cpu")
+        Treatment("mnist", 2, 200), settings, [0, 1], splits, torch.device("cpu"), negatives
     )
     uninterrupted = pd.DataFrame(trainer.run().history).reindex(columns=resumed.columns)
     numeric = list(METRIC_COLUMNS)

@@ -1,15 +1,15 @@
+import os
 import subprocess
 import sys
 import time
 
 from conftest import ROOT
 
-from ff.gpus import claim_free_gpu, release_all
+from ff.device import claim_free_gpu, release_all
 
 HOLD = """
-import sys, time
-sys.path.insert(0, {scripts!r})
-from ff.gpus import claim_free_gpu
+import time
+from ff.device import claim_free_gpu
 print(claim_free_gpu(["a", "b"], {lock_dir!r}), flush=True)
 time.sleep(30)
 """
@@ -27,7 +27,8 @@ def test_each_claim_gets_a_gpu_no_one_else_holds(tmp_path):
 
 def test_a_gpu_held_by_another_process_is_skipped_until_that_process_dies(tmp_path):
     other = subprocess.Popen(
-        [sys.executable, "-c", HOLD.format(scripts=str(ROOT / "scripts"), lock_dir=str(tmp_path))],
+        [sys.executable, "-c", HOLD.format(lock_dir=str(tmp_path))],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
         stdout=subprocess.PIPE,
         text=True,
     )

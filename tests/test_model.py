@@ -5,15 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ff.model import (
-    BatchedFF,
-    ff_loss,
-    goodness,
-    input_inv_rms,
-    label_free,
-    overlay_label,
-    rms_normalize,
-)
+from ff.forward_forward import BatchedFF, ff_loss, goodness
+from ff.layers import input_inv_rms, label_free, overlay_label, rms_normalize
 
 
 def test_goodness_sum_and_mean_of_squares():

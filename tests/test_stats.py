@@ -4,7 +4,17 @@ import pytest
 from scipy import stats as scipy_stats
 
 from ff import stats
+from ff.config import Treatment
+from ff.metrics import study_columns
 from ff.summary import beyond_section, summary_markdown
+
+
+def study_of(**changes) -> dict:
+    """The study columns of a training: standard Forward-Forward with `changes`."""
+    return study_columns(Treatment("mnist", 1, 1, **changes))
+
+
+STANDARD = study_of()
 
 EPOCHS = np.round(np.linspace(0, 3, 25), 4)  # 8 evaluations per epoch
 
@@ -22,7 +32,7 @@ def metrics_table(
     for (seed, layer), values in curves.items():
         for epoch, value in zip(EPOCHS, values, strict=True):
             rows.append(
-                {"dataset": dataset, "method": "ff", "variant": "standard",
+                {"dataset": dataset, **STANDARD,
                  "treatment": f"{dataset}-d{depth}-w{width}", "depth": depth,
                  "width": width, "seed": seed, "epoch": epoch, "split": "validation",
                  "layer": str(layer), "metric": "accuracy", "value": value}
@@ -158,7 +168,7 @@ def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.Data
             for layer in range(1, depth + 1):
                 z = 1.5 + layer_effect * layer + width_effect * np.log2(width) + rng.normal(0, 0.05)
                 rows.append(
-                    {"dataset": "mnist", "method": "ff", "variant": "standard",
+                    {"dataset": "mnist", **STANDARD,
                      "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
                      "width": width, "layer": layer, "basis": "levels", "kind": "pearson",
                      "r": np.tanh(z)}
@@ -195,8 +205,8 @@ def test_summary_states_each_verdict_from_the_tables():
 def test_summary_compares_the_trainings_and_names_what_is_missing():
     delayed = planted_delay()
     flat = planted_delay(step=0.0, noise=0.01, rng_seed=3)
-    backprop = flat.assign(method="backprop", variant="backprop")
-    greedy = delayed.assign(variant="greedy", treatment=delayed.treatment + "-greedy")
+    backprop = flat.assign(**study_of(method="backprop"))
+    greedy = delayed.assign(**study_of(schedule="greedy"), treatment=delayed.treatment + "-greedy")
     delays = stats.layer_delays(pd.concat([delayed, backprop, greedy]), [0.9])
     overall = stats.overall_trend(delays)
     assert set(overall.method) == {"ff", "backprop"}

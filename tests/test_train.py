@@ -4,8 +4,10 @@ import pytest
 import torch
 
 from ff.config import TrainSettings, Treatment
+from ff.device import configure_torch
+from ff.forward_forward import FFTrainer
+from ff.loop import DivergenceError, evaluation_steps
 from ff.negatives import random_wrong_labels
-from ff.train import DivergenceError, FFTrainer, configure_torch, evaluation_steps
 
 CPU = torch.device("cpu")
 
@@ -16,7 +18,7 @@ TREATMENT = Treatment("mnist", 2, 64)
 def make_trainer(splits, seeds, settings, treatment=TREATMENT):
     epochs = treatment.total_epochs(settings.epochs)
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, epochs) for seed in seeds])
-    return FFTrainer(treatment, settings, seeds, splits, negatives, CPU)
+    return FFTrainer(treatment, settings, seeds, splits, CPU, wrong_labels=negatives)
 
 
 def history(result) -> pd.DataFrame:
@@ -91,7 +93,7 @@ def test_evaluation_steps_spread_over_the_epoch():
 
 def test_hard_negatives_are_the_most_plausible_wrong_labels(mnist_splits):
     hard = Treatment("mnist", 2, 32, negatives="hard")
-    trainer = FFTrainer(hard, SMALL, [0, 1], mnist_splits, None, CPU)
+    trainer = FFTrainer(hard, SMALL, [0, 1], mnist_splits, CPU)
     body = trainer.train_body[:8].expand(2, -1, -1)
     labels = trainer.train_labels[:8].expand(2, -1)
     chosen = trainer.hard_negatives(body, labels)
@@ -107,7 +109,7 @@ def test_hard_negatives_are_the_most_plausible_wrong_labels(mnist_splits):
 def test_training_on_hard_negatives_learns(mnist_splits):
     settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
     hard = Treatment("mnist", 2, 64, negatives="hard")
-    h = history(FFTrainer(hard, settings, [0], mnist_splits, None, CPU).run())
+    h = history(FFTrainer(hard, settings, [0], mnist_splits, CPU).run())
     final = h[(h.split == "test") & (h.layer == "model")].accuracy.item()
     assert final > 0.4, f"model accuracy {final} with hard negatives (chance: 0.1)"
 

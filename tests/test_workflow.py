@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -16,38 +17,14 @@ from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, snakemake
 
 from ff.config import Treatment, treatments
 from ff.data import CANONICAL_MD5, RAW_FILES
+from ff.metrics import TIDY_COLUMNS
 
 
 def tiny_treatments() -> list[Treatment]:
     return treatments(TINY)
 
 
-FIGURES = [
-    "fig_layer_curves",
-    "fig_depth_delay",
-    "fig_layer_correlation",
-    "fig_correlation_trends",
-    "fig_final_accuracy",
-    "fig_goodness",
-    "fig_method_comparison",
-]
-TIDY_COLUMNS = [
-    "dataset",
-    "treatment",
-    "depth",
-    "width",
-    "seed",
-    "epoch",
-    "split",
-    "layer",
-    "metric",
-    "value",
-    "method",
-    "variant",
-    "schedule",
-    "learning_rate",
-    "theta",
-]
+FIGURES = list(yaml.safe_load((ROOT / "workflow/figures.yaml").read_text()))
 
 
 @pytest.mark.slow
@@ -116,6 +93,8 @@ def test_a_finished_workflow_has_nothing_left_to_do(tiny_run):
 def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
     metrics = pd.read_csv(tiny_run / "results/metrics/all.tsv", sep="\t", dtype={"layer": str})
     assert list(metrics.columns) == TIDY_COLUMNS
+    assert set(metrics.training) == {t.training for t in tiny_treatments()}
+    assert set(metrics[metrics.variant == "hard"].negatives) == {"hard"}
     assert set(metrics.treatment) == {t.id for t in tiny_treatments()}
     assert set(metrics.variant) == {"standard", "greedy", "hard", "greedy, hard", "backprop"}
     assert set(metrics.method) == {"ff", "backprop"}
@@ -147,12 +126,29 @@ def test_statistics_tables_and_summary(tiny_run):
     trends = pd.read_csv(stats / "correlation_trends.tsv", sep="\t")
     assert set(trends.predictor) == {"layer", "log2_width"}
     summary = (stats / "summary.md").read_text()
-    for dataset in TINY["datasets"]:
-        for heading in ("## H1", "## H2", "## H3"):
-            section = summary.split(heading)[1].split("## ")[0]
-            assert f"- {dataset}," in section
-            assert "supported**" in section
+    verdict = re.compile(
+        r"^- (?P<study>[^,]+), .*?: (\*\*(supported|not supported|not testable)\*\*"
+        r"|\*\*partly supported\*\* \(weakens with (layer|log2_width) only\))[.:]"
+    )
+    for heading in ("## H1", "## H2", "## H3"):
+        section = summary.split(heading)[1].split("\n## ")[0]
+        lines = [line for line in section.splitlines() if line.startswith("- ")]
+        assert all(verdict.match(line) for line in lines), section
+        studies = {verdict.match(line)["study"] for line in lines}
+        assert set(TINY["datasets"]) <= studies
     overall = pd.read_csv(stats / "depth_delay_overall.tsv", sep="\t")
+    # each verdict as the stated rule gives it from the tables, recomputed here
+    for row in overall[overall.variant == "standard"].itertuples():
+        expected = "not testable" if row.blocks == 0 else "supported"
+        if row.blocks and not (row.p_value < 0.05 and row.share_positive > 0.5):
+            expected = "not supported"
+        line = f"- {row.dataset}, {row.measure.replace('_', ' ')}: **{expected}**"
+        assert line in summary.split("## H2")[0], line
+    first = correlation[(correlation.layer == 1) & (correlation.variant == "standard")]
+    for (dataset, basis, kind), group in first.groupby(["dataset", "basis", "kind"]):
+        supported = group.r.median() >= 0.7 and group.significant.mean() >= 0.5
+        expected = "supported" if supported else "not supported"
+        assert f"- {dataset}, {basis}, {kind}: **{expected}**." in summary
     assert set(zip(overall.method, overall.variant, strict=True)) == {
         ("ff", "standard"),
         ("ff", "greedy"),

@@ -18,9 +18,9 @@ import torch
 import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment
-from ff.data import Splits
-from ff.model import INPUT_SIZE, N_CLASSES, rms_normalize, stacked_layer
-from ff.train import EvalSet, Evaluation, Trainer, evaluation_chunk, rows, train_row
+from ff.data import IMAGE_SIZE, N_CLASSES, Splits
+from ff.layers import rms_normalize, stacked_layers
+from ff.loop import EvalSet, Evaluation, Trainer, evaluation_chunk, rows, train_row
 
 PROBE_RIDGE = 1e-3  # penalty relative to the mean squared feature: regularises, barely biases
 
@@ -32,22 +32,13 @@ class BatchedMLP(torch.nn.Module):
     def __init__(self, seeds: list[int], depth: int, width: int):
         super().__init__()
         self.seeds, self.depth, self.width = list(seeds), depth, width
-        layers = [
-            stacked_layer(
-                self.seeds,
-                layer,
-                INPUT_SIZE if layer == 0 else width,
-                N_CLASSES if layer == depth else width,
-            )
-            for layer in range(depth + 1)
-        ]
-        self.weights = torch.nn.ParameterList([weight for weight, _ in layers])
-        self.biases = torch.nn.ParameterList([bias for _, bias in layers])
+        sizes = [IMAGE_SIZE] + [width] * depth + [N_CLASSES]
+        self.weights, self.biases = stacked_layers(self.seeds, sizes)
 
     def features(self, body: torch.Tensor) -> Iterator[torch.Tensor]:
         """Each hidden layer's length-normalised activity [S, n, width], input side first.
 
-        body: [S, n, 784], or [n, 784] for the same images in every seed."""
+        body: [S, n, IMAGE_SIZE], or [n, IMAGE_SIZE] for the same images in every seed."""
         x = rms_normalize(body)
         for layer in range(self.depth):
             x = rms_normalize(F.relu(torch.matmul(x, self.weights[layer]) + self.biases[layer]))
@@ -65,11 +56,11 @@ def with_bias(features: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def fit_probes(model: BatchedMLP, body: torch.Tensor, labels: torch.Tensor, chunk: int):
-    """Ridge-regression probes [S, width + 1, 10] per layer, from images body [n, 784] with
-    labels [n]. The normal equations are summed over chunks of images to bound memory."""
-    size = model.width + 1
-    grams = [torch.zeros(len(model.seeds), size, size, device=body.device)] * model.depth
-    moments = [torch.zeros(len(model.seeds), size, N_CLASSES, device=body.device)] * model.depth
+    """Ridge-regression probes [S, width + 1, 10] per layer, from images body [n, IMAGE_SIZE]
+    with labels [n]. The normal equations are summed over chunks of images to bound memory."""
+    size, seeds = model.width + 1, len(model.seeds)
+    grams = [torch.zeros(seeds, size, size, device=body.device) for _ in range(model.depth)]
+    moments = [torch.zeros(seeds, size, N_CLASSES, device=body.device) for _ in range(model.depth)]
     for start in range(0, len(body), chunk):
         targets = F.one_hot(labels[start : start + chunk], N_CLASSES).to(body.dtype)
         for layer, x in enumerate(model.features(body[start : start + chunk])):
@@ -131,9 +122,7 @@ class BackpropTrainer(Trainer):
     def build_model(self) -> BatchedMLP:
         return BatchedMLP(self.seeds, self.treatment.depth, self.treatment.width)
 
-    def train_step(
-        self, indices: torch.Tensor, epoch: int, layers: tuple[int, int]
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def train_step(self, indices: torch.Tensor, epoch: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Statistics: the cross-entropy of each seed [S]."""
         logits = self.model(rows(self.train_body, indices))  # [S, B, 10]
         loss = F.cross_entropy(
@@ -153,10 +142,29 @@ class BackpropTrainer(Trainer):
             self.probes = (self.steps_taken, fitted)
         return evaluate_backprop(self.model, self.probes[1], data, self.chunk)
 
-    def train_rows(
-        self, means: np.ndarray, epoch: float, step: int, layers: tuple[int, int]
-    ) -> list[dict]:
+    def train_rows(self, means: np.ndarray, epoch: int, at: float, step: int) -> list[dict]:
         return [
-            train_row(seed, epoch, step, "model", loss=float(means[s]))
+            train_row(seed, at, step, "model", loss=float(means[s]))
             for s, seed in enumerate(self.seeds)
         ]
+
+    @staticmethod
+    def step_flops(treatment: Treatment, seeds: int, batch: int) -> float:
+        """Forward, weight gradient and (above layer 1) input gradient of every hidden layer
+        and the read-out."""
+        depth, width = treatment.depth, treatment.width
+        first = 2 * seeds * batch * IMAGE_SIZE * width
+        rest = 2 * seeds * batch * ((depth - 1) * width * width + width * N_CLASSES)
+        return 2 * first + 3 * rest
+
+    @staticmethod
+    def evaluation_flops(
+        treatment: Treatment, settings: TrainSettings, seeds: int, images: int
+    ) -> float:
+        """The forward pass of the evaluated and the probe images, and every layer's probe
+        normal equations (an upper bound: the final test reuses the last probes)."""
+        depth, width = treatment.depth, treatment.width
+        probe_images = min(settings.probe_size, settings.train_size)
+        forward = 2 * seeds * (IMAGE_SIZE * width + (depth - 1) * width * width + width * N_CLASSES)
+        normal_equations = 2 * seeds * depth * (width + 1) * (width + 1 + N_CLASSES)
+        return (images + probe_images) * forward + probe_images * normal_equations

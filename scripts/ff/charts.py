@@ -1,4 +1,9 @@
-"""The study's figures as Altair charts, built from the tidy metrics and the stats tables."""
+"""The study's figures as Altair charts, built from the tidy metrics and the stats tables.
+
+One function per figure, named after it (the figure table in workflow/rules/common.smk): it
+takes the figure's input tables by their names in that table, and the config's `analysis`
+section.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from ff.config import METHOD_NAMES, METHODS, Treatment
+from ff.metrics import study_labels
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -72,14 +80,8 @@ def treatment_label(frame: pd.DataFrame) -> pd.Series:
     return "depth " + frame.depth.astype(str) + ", width " + frame.width.astype(str)
 
 
-def study(frame: pd.DataFrame) -> pd.Series:
-    """The data set, and the treatment variant where it is not the standard one."""
-    variant = ("(" + frame.variant + ")").where(frame.variant != "standard", "")
-    return (frame.dataset + " " + variant).str.strip()
-
-
 def panel(frame: pd.DataFrame) -> pd.Series:
-    return study(frame) + ", depth " + frame.depth.astype(str)
+    return study_labels(frame) + ", depth " + frame.depth.astype(str)
 
 
 def titled(chart: alt.TopLevelMixin, text: str, subtitle: str) -> alt.TopLevelMixin:
@@ -102,7 +104,7 @@ def by_panel_and_width(layers: alt.LayerChart) -> alt.FacetChart:
     )
 
 
-def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
+def fig_layer_curves(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     rows = metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")].copy()
     rows["layer"] = rows.layer.map(layer_name)
     band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer", "epoch"])
@@ -122,12 +124,13 @@ def fig_layer_curves(metrics: pd.DataFrame) -> alt.Chart:
     )
 
 
-def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
+def fig_depth_delay(delays: pd.DataFrame, analysis: dict) -> alt.Chart:
     """A row per study (data set and variant), a panel per depth it trains, one y scale per row:
     greedy delays span the whole schedule and would flatten the other rows."""
+    measure = delay_measure(analysis)
     rows = delays[delays.measure == measure]
     band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
-    band["study"] = study(band)
+    band["study"] = study_labels(band)
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer (1 = next to the input)", axis=alt.Axis(labelAngle=0)),
         color=width_colour(),
@@ -159,12 +162,13 @@ def fig_depth_delay(delays: pd.DataFrame, measure: str) -> alt.Chart:
     )
 
 
-def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> alt.Chart:
+def fig_layer_correlation(correlations: pd.DataFrame, analysis: dict) -> alt.Chart:
+    kind = analysis["correlation_kind"]
     rows = correlations[correlations.kind == kind].copy()
     rows["layer_name"] = "layer " + rows.layer.astype(str)
     rows["label"] = rows.r.map(lambda r: "" if np.isnan(r) else f"{r:.2f}")
     rows["setting"] = treatment_label(rows)
-    rows["study"] = study(rows)
+    rows["study"] = study_labels(rows)
     settings = rows.sort_values(["depth", "width"]).setting.unique().tolist()
     base = alt.Chart().encode(
         x=alt.X("layer_name:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
@@ -200,9 +204,10 @@ def fig_layer_correlation(correlations: pd.DataFrame, kind: str = "pearson") -> 
     )
 
 
-def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") -> alt.Chart:
+def fig_correlation_trends(correlations: pd.DataFrame, analysis: dict) -> alt.Chart:
+    kind = analysis["correlation_kind"]
     rows = correlations[(correlations.kind == kind) & correlations.r.notna()].copy()
-    rows["study"] = study(rows)
+    rows["study"] = study_labels(rows)
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer", axis=alt.Axis(labelAngle=0)),
         color=width_colour(),
@@ -228,11 +233,11 @@ def fig_correlation_trends(correlations: pd.DataFrame, kind: str = "pearson") ->
     )
 
 
-def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
+def fig_final_accuracy(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     rows = metrics[(metrics.split == "test") & (metrics.metric == "accuracy")].copy()
     rows["layer"] = rows.layer.map(layer_name)
     band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
-    band["study"] = study(band)
+    band["study"] = study_labels(band)
     order = layer_order(band.depth)
     base = alt.Chart().encode(
         x=alt.X("width:O", title="Width (units per layer)", axis=alt.Axis(labelAngle=0)),
@@ -261,7 +266,7 @@ def fig_final_accuracy(metrics: pd.DataFrame) -> alt.Chart:
     )
 
 
-def fig_goodness(metrics: pd.DataFrame) -> alt.Chart:
+def fig_goodness(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     """Goodness relative to each treatment's threshold theta, comparable across widths."""
     goodness = metrics.metric.isin(["goodness_pos", "goodness_neg"])
     rows = metrics[(metrics.split == "validation") & goodness & (metrics.epoch > 0)].copy()
@@ -291,19 +296,26 @@ def fig_goodness(metrics: pd.DataFrame) -> alt.Chart:
     )
 
 
-METHOD_NAMES = {"ff": "Forward-Forward", "backprop": "backprop (linear probes)"}
+# The variant label of each method's standard training (nothing changed but data set, depth
+# and width).
+STANDARD_VARIANTS = {method: Treatment("", 1, 1, method=method).variant for method in METHODS}
 
 
 def standard_training(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the standard training of each method (no other change), methods named."""
-    rows = frame[frame.variant.isin(["standard", "backprop"])].copy()
-    rows["training"] = rows.method.map(METHOD_NAMES)
-    return rows
+    """Rows of the standard training of each method, `training` the method's name."""
+    standard = frame.variant == frame.method.map(STANDARD_VARIANTS)
+    return frame[standard].assign(training=lambda rows: rows.method.map(METHOD_NAMES))
 
 
-def fig_method_comparison(metrics: pd.DataFrame, delays: pd.DataFrame, measure: str) -> alt.Chart:
+def delay_measure(analysis: dict) -> str:
+    """The delay measure the figures show: time to `delay_figure_fraction` of final accuracy."""
+    return f"time_to_{analysis['delay_figure_fraction']:g}"
+
+
+def fig_method_comparison(metrics: pd.DataFrame, delays: pd.DataFrame, analysis: dict) -> alt.Chart:
     """Forward-Forward beside backprop, deepest networks: layer curves at the middle width, and
     layer delays to a fraction of final accuracy and of the gain (mean over widths and seeds)."""
+    measure = delay_measure(analysis)
     curves = standard_training(
         metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")]
     )

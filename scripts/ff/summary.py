@@ -8,28 +8,29 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ff.config import STANDARD_VARIANT
+from ff.metrics import study_labels
 from ff.stats import ALPHA, BASES
 
 STRONG = 0.7  # |r| from which a correlation is called strong
 
 
-# The paper's open questions, each answered by the variants whose label holds the key word.
+# The paper's open questions, each answered by the trainings with a value of a column:
+# (column, value): (question, how to add it to the config).
 QUESTIONS = {
-    "backprop": ("backprop, layers read by linear probes", "add `backprop` to `methods`"),
-    "hard": (
+    ("method", "backprop"): (
+        "backprop, layers read by linear probes",
+        "add `backprop` to `methods`",
+    ),
+    ("negatives", "hard"): (
         "Forward-Forward, hard negatives",
         "add `hard` to `negatives` (and give `variant_grid` depths and widths of the grid)",
     ),
-    "greedy": (
+    ("schedule", "greedy"): (
         "Forward-Forward, greedy layer-by-layer schedule",
         "add `greedy` to `schedules` (and give `variant_grid` depths and widths of the grid)",
     ),
 }
-
-
-def study(dataset: str, variant: str) -> str:
-    """A data set, and the treatment variant when it is not the standard one."""
-    return dataset if variant == "standard" else f"{dataset} ({variant})"
 
 
 def h1_verdict(row: pd.Series) -> bool:
@@ -54,10 +55,9 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
         "Page's trend test with seeds as blocks, Holm-adjusted.",
         "",
     ]
-    for (dataset, variant, measure), row in overall.set_index(
-        ["dataset", "variant", "measure"]
-    ).iterrows():
-        name = f"{study(dataset, variant)}, {measure.replace('_', ' ')}"
+    for _, row in overall.assign(study=study_labels(overall)).iterrows():
+        dataset, variant, measure = row.dataset, row.variant, row.measure
+        name = f"{row.study}, {measure.replace('_', ' ')}"
         if row.blocks == 0:
             lines.append(f"- {name}: **not testable**: every run has the same delay in all layers.")
             continue
@@ -93,14 +93,15 @@ def h2_section(correlations: pd.DataFrame) -> list[str]:
         "",
     ]
     first = correlations[correlations.layer == 1]
-    for (dataset, variant, basis, kind), group in first.groupby(
-        ["dataset", "variant", "basis", "kind"]
+    first = first.assign(study=study_labels(first))
+    for (_, _, study, basis, kind), group in first.groupby(
+        ["dataset", "variant", "study", "basis", "kind"]
     ):
         median = group.r.median()
         share = group.significant.mean()
         supported = median >= STRONG and share >= 0.5
         lines.append(
-            f"- {study(dataset, variant)}, {basis}, {kind}: {verdict(supported)}. "
+            f"- {study}, {basis}, {kind}: {verdict(supported)}. "
             f"Median r {median:.2f} "
             f"(range {group.r.min():.2f} to {group.r.max():.2f}), significant in "
             f"{int(group.significant.sum())} of {len(group)} treatments."
@@ -120,8 +121,9 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
     ]
     if trends.empty:
         return lines + ["- Not testable: the grid needs at least two layers and two widths.", ""]
-    for (dataset, variant, basis, kind), group in trends.groupby(
-        ["dataset", "variant", "basis", "kind"]
+    trends = trends.assign(study=study_labels(trends))
+    for (_, _, study, basis, kind), group in trends.groupby(
+        ["dataset", "variant", "study", "basis", "kind"]
     ):
         slopes = group.set_index("predictor")
         parts = [
@@ -136,19 +138,11 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
         else:
             text = verdict(False)
         lines.append(
-            f"- {study(dataset, variant)}, {basis}, {kind}: {text}. "
+            f"- {study}, {basis}, {kind}: {text}. "
             + "; ".join(parts)
             + f" ({int(group.points.iloc[0])} points)."
         )
     return lines + [""]
-
-
-def training_name(variant: str) -> str:
-    """A variant label as a training: `backprop, lr 0.01` -> `backprop (linear probes), lr
-    0.01`; `greedy` -> `Forward-Forward, greedy`."""
-    if variant.startswith("backprop"):
-        return variant.replace("backprop", "backprop (linear probes)", 1)
-    return f"Forward-Forward, {variant}"
 
 
 def h1_cell(row: pd.Series) -> str:
@@ -177,7 +171,11 @@ def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
         "H1 holds there by construction.",
         "",
     ]
-    variants = sorted(set(overall.variant), key=lambda v: (v != "standard", v))
+    # standard Forward-Forward first, then the other trainings by variant label
+    trainings = overall.drop_duplicates("variant").assign(
+        later=lambda frame: frame.variant != STANDARD_VARIANT
+    )
+    trainings = trainings.sort_values(["later", "variant"])[["variant", "training"]]
     datasets = list(dict.fromkeys(overall.dataset))
     for measure in (fraction_measure, gain_measure):
         rows = overall[overall.measure == measure]
@@ -185,15 +183,15 @@ def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
             f"| {measure.replace('_', ' ')} | " + " | ".join(datasets) + " |",
             "| --- |" + " --- |" * len(datasets),
         ]
-        for variant in variants:
+        for variant, training in trainings.itertuples(index=False):
             cells = []
             for dataset in datasets:
                 match = rows[(rows.dataset == dataset) & (rows.variant == variant)]
                 cells.append(h1_cell(match.iloc[0]) if len(match) else "not trained")
-            lines.append(f"| {training_name(variant)} | " + " | ".join(cells) + " |")
+            lines.append(f"| {training} | " + " | ".join(cells) + " |")
         lines.append("")
-    for word, (question, how) in QUESTIONS.items():
-        if not any(word in variant.split(", ") for variant in variants):
+    for (column, value), (question, how) in QUESTIONS.items():
+        if value not in set(overall[column]):
             lines.append(f"- {question}: not in this study; {how} in the config to answer it.")
     return lines + [""]
 

@@ -1,11 +1,16 @@
-# Config helpers: the treatment grid, seed chunks, input functions and wildcard constraints.
+# Config helpers: the treatment grid, seed chunks, the figure table, input functions and
+# wildcard constraints.
 
 import dataclasses
 import os
 import re
 import shutil
 import sys
+from pathlib import Path
 
+import yaml
+
+# the library under scripts/ (rule scripts find it beside themselves)
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
 from ff.config import (
@@ -15,6 +20,8 @@ from ff.config import (
     seed_chunks,
     treatments,
 )
+from ff.data import RAW_FILES
+from ff.outputs import TRAIN_OUTPUTS
 
 TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
 if (
@@ -30,12 +37,7 @@ SEED_CHUNKS = [
     chunk_name(chunk)
     for chunk in seed_chunks(config["seeds"], TRAIN_SETTINGS.max_seeds_per_job)
 ]
-TRAIN_FILES = {
-    "history": "history.tsv",
-    "predictions": "predictions.npz",
-    "weights": "weights.pt",
-    "run": "run.json",
-}
+FIGURES = yaml.safe_load(Path(workflow.basedir, "workflow", "figures.yaml").read_text())
 
 
 wildcard_constraints:
@@ -88,8 +90,14 @@ def chunks_of_treatment(wildcards):
             treatment=wildcards.treatment,
             chunk=SEED_CHUNKS,
         )
-        for name, file in TRAIN_FILES.items()
+        for name, file in TRAIN_OUTPUTS.items()
     }
+
+
+def train_outputs(folder, temporary=False):
+    """The training outputs in `folder`, by name; `temporary`: removed once joined."""
+    mark = temp if temporary else str
+    return {name: mark(f"{folder}/{file}") for name, file in TRAIN_OUTPUTS.items()}
 
 
 def train_gpus(wildcards):
@@ -130,19 +138,10 @@ def trained_outputs():
     return expand(
         "results/train/{treatment}/{file}",
         treatment=TREATMENTS,
-        file=TRAIN_FILES.values(),
+        file=TRAIN_OUTPUTS.values(),
     )
 
 
-FIGURES = [
-    "fig_layer_curves",
-    "fig_depth_delay",
-    "fig_layer_correlation",
-    "fig_correlation_trends",
-    "fig_final_accuracy",
-    "fig_goodness",
-    "fig_method_comparison",
-]
 STATS = [
     "depth_delay.tsv",
     "layer_correlation.tsv",

@@ -1,16 +1,13 @@
+# fetch_dataset: the canonical IDX files (needs the network: a local rule, never on a compute
+# node); prepare_dataset: the train, validation and test splits.
+
+
 rule fetch_dataset:
     output:
-        expand(
-            "resources/{{dataset}}/raw/{file}",
-            file=[
-                "train-images-idx3-ubyte",
-                "train-labels-idx1-ubyte",
-                "t10k-images-idx3-ubyte",
-                "t10k-labels-idx1-ubyte",
-            ],
-        ),
+        expand("resources/{{dataset}}/raw/{file}", file=RAW_FILES),
     log:
         "logs/fetch_dataset/{dataset}.log",
+    localrule: True
     conda:
         "../../envs/data.yaml"
     params:
@@ -26,6 +23,7 @@ rule prepare_dataset:
         "results/data/{dataset}.npz",
     log:
         "logs/prepare_dataset/{dataset}.log",
+    localrule: True
     conda:
         "../../envs/data.yaml"
     script:

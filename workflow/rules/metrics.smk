@@ -8,6 +8,7 @@ rule layer_metrics:
         "results/metrics/{treatment}.tsv",
     log:
         "logs/layer_metrics/{treatment}.log",
+    localrule: True
     conda:
         "../../envs/analysis.yaml"
     params:
@@ -24,6 +25,7 @@ rule collect_metrics:
         "results/metrics/all.tsv",
     log:
         "logs/collect_metrics/all.log",
+    localrule: True
     conda:
         "../../envs/analysis.yaml"
     script:

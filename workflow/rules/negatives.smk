@@ -5,6 +5,7 @@ rule make_negatives:
         "results/negatives/{dataset}/{strategy}/seed{seed}.npy",
     log:
         "logs/make_negatives/{dataset}/{strategy}/seed{seed}.log",
+    localrule: True
     conda:
         "../../envs/data.yaml"
     params:

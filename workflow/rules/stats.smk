@@ -14,6 +14,7 @@ rule depth_delay:
         overall="results/stats/depth_delay_overall.tsv",
     log:
         "logs/depth_delay/depth_delay.log",
+    localrule: True
     conda:
         "../../envs/analysis.yaml"
     params:
@@ -34,6 +35,7 @@ rule layer_correlation:
         per_seed="results/stats/layer_correlation_per_seed.tsv",
     log:
         "logs/layer_correlation/layer_correlation.log",
+    localrule: True
     conda:
         "../../envs/analysis.yaml"
     script:
@@ -51,6 +53,7 @@ rule correlation_trends:
         ),
     log:
         "logs/correlation_trends/correlation_trends.log",
+    localrule: True
     conda:
         "../../envs/analysis.yaml"
     script:
@@ -71,6 +74,7 @@ rule stats_summary:
         ),
     log:
         "logs/stats_summary/summary.log",
+    localrule: True
     conda:
         "../../envs/analysis.yaml"
     params:

@@ -7,10 +7,7 @@ rule train_seeds:
         data=dataset_of_treatment,
         negatives=negatives_of_chunk,
     output:
-        history=temp("results/train/{treatment}/{chunk}/history.tsv"),
-        predictions=temp("results/train/{treatment}/{chunk}/predictions.npz"),
-        weights=temp("results/train/{treatment}/{chunk}/weights.pt"),
-        run=temp("results/train/{treatment}/{chunk}/run.json"),
+        **train_outputs("results/train/{treatment}/{chunk}", temporary=True),
     log:
         "logs/train_seeds/{treatment}/{chunk}.log",
     benchmark:
@@ -34,12 +31,10 @@ rule train:
     input:
         unpack(chunks_of_treatment),
     output:
-        history="results/train/{treatment}/history.tsv",
-        predictions="results/train/{treatment}/predictions.npz",
-        weights="results/train/{treatment}/weights.pt",
-        run="results/train/{treatment}/run.json",
+        **train_outputs("results/train/{treatment}"),
     log:
         "logs/train/{treatment}.log",
+    localrule: True
     conda:
         "../../envs/train.yaml"
     script:
