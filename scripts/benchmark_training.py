@@ -54,7 +54,6 @@ def synthetic_splits(n_train: int, seed: int = 0) -> Splits:
 
 def project_trainer_seconds(args, splits: Splits, seeds: list[int], device: torch.device) -> float:
     settings = TrainSettings(
-        epochs=args.epochs,
         batch_size=args.batch_size,
         train_size=args.train_size,
         evals_per_epoch=1,
@@ -69,7 +68,7 @@ def project_trainer_seconds(args, splits: Splits, seeds: list[int], device: torc
 
 
 def bench_treatment(args) -> Treatment:
-    return Treatment("bench", args.depth, args.width, learning_rate=args.lr)
+    return Treatment("bench", args.depth, args.width, learning_rate=args.lr, epochs=args.epochs)
 
 
 def study_flops(config_path: Path) -> dict:

@@ -15,6 +15,7 @@ text = summary_markdown(
     tables["correlations"],
     tables["trends"],
     delay_measure=f"time_to_{snakemake.params.delay_fraction:g}",
+    kind=snakemake.params.correlation_kind,
 )
 Path(snakemake.output[0]).write_text(text)
 log.info("wrote %s", snakemake.output[0])

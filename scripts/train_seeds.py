@@ -8,7 +8,7 @@ from ff.config import TrainSettings, Treatment, config_hash, parse_chunk_name
 from ff.data import load_splits
 from ff.device import choose_device, configure_torch, device_description
 from ff.logs import start_logging
-from ff.methods import TRAINERS
+from ff.methods import trainer_class
 from ff.outputs import write_outputs
 
 log = start_logging(snakemake.log[0])
@@ -25,7 +25,7 @@ splits = load_splits(snakemake.input.data)
 inputs = {}
 if snakemake.input.negatives:  # random negatives (hard ones are chosen during training)
     inputs["wrong_labels"] = np.stack([np.load(path) for path in snakemake.input.negatives])
-trainer = TRAINERS[treatment.method](treatment, settings, seeds, splits, device, **inputs)
+trainer = trainer_class(treatment)(treatment, settings, seeds, splits, device, **inputs)
 checkpoint = Path(snakemake.params.checkpoint)
 result = trainer.run(checkpoint=checkpoint)
 write_outputs(

@@ -12,9 +12,9 @@ from ff.layers import init_layer
 from ff.loop import DivergenceError
 
 CPU = torch.device("cpu")
-TREATMENT = Treatment("mnist", 2, 64, method="backprop")
+TREATMENT = Treatment("mnist", 2, 64, method="backprop", epochs=2)
 SMALL = TrainSettings(
-    epochs=2, batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500, probe_size=400
+    batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500, probe_size=400
 )
 
 
@@ -92,6 +92,6 @@ def test_backprop_seed_in_a_batch_matches_the_seed_alone(mnist_splits):
 
 
 def test_a_diverging_backprop_run_is_named(mnist_splits):
-    diverging = Treatment("mnist", 2, 64, learning_rate=1e30, method="backprop")
+    diverging = Treatment("mnist", 2, 64, learning_rate=1e30, method="backprop", epochs=2)
     with pytest.raises(DivergenceError, match="mnist-d2-w64-backprop-lr1e\\+30, seed 0"):
         BackpropTrainer(diverging, SMALL, [0], mnist_splits, CPU).run()

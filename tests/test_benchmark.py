@@ -46,14 +46,16 @@ def test_study_cost_counts_training_and_evaluation(tmp_path):
     backprop = Treatment("mnist", 2, 1, method="backprop")
     assert BackpropTrainer.step_flops(backprop, 1, 1) == 2 * (2 * 784) + 3 * 2 * (1 + 10)
     # a run: every step, 1 + epochs x evaluations per epoch on validation, and the test set
-    settings = TrainSettings(epochs=2, batch_size=10, train_size=100, evals_per_epoch=5)
+    settings = TrainSettings(batch_size=10, train_size=100, evals_per_epoch=5)
+    ff = Treatment("mnist", 2, 1, epochs=2)
     cost = FFTrainer.study_cost(ff, settings, 3)
     assert cost.training == 2 * 10 * FFTrainer.step_flops(ff, 3, 10)
     evaluation = FFTrainer.evaluation_flops(ff, settings, 3, 1)
     assert cost.evaluation == evaluation * ((1 + 2 * 5) * settings.eval_size + 10_000)
     cost = study_flops(ROOT / "config/paper.yaml")
     assert cost["training_flops"] > 1e16 and cost["evaluation_flops"] > 0
-    ff_only = tmp_path / "ff.yaml"
+    with_comparisons = tmp_path / "comparisons.yaml"
     paper = yaml.safe_load((ROOT / "config/paper.yaml").read_text())
-    ff_only.write_text(yaml.safe_dump(paper | {"methods": ["ff"]}))
-    assert study_flops(ff_only)["training_flops"] < cost["training_flops"]
+    comparisons = {"methods": ["ff", "backprop"], "recipes": ["paper", "adam"]}
+    with_comparisons.write_text(yaml.safe_dump(paper | comparisons))
+    assert study_flops(with_comparisons)["training_flops"] > 2 * cost["training_flops"]

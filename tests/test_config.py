@@ -69,7 +69,7 @@ def test_backprop_treatments_vary_only_with_data_set_depth_width_and_learning_ra
     assert [t.variant for t in backprop] == ["backprop", "backprop, lr 0.01"]
     assert len(full_grid(config)) == 8 + 2
     assert all(t.method == "ff" for t in full_grid(config | {"methods": ["ff"]}))
-    with pytest.raises(ValueError, match="Forward-Forward settings"):
+    with pytest.raises(ValueError, match="variants of Forward-Forward.s Adam recipe"):
         Treatment("mnist", 2, 8, schedule="greedy", method="backprop")
     with pytest.raises(ValueError, match="not one of ff, backprop"):
         Treatment("mnist", 2, 8, method="hebbian")
@@ -103,8 +103,8 @@ def test_theta_defaults_to_the_width_for_sum_goodness():
 
 
 def test_greedy_schedule_trains_each_layer_for_the_configured_epochs():
-    assert Treatment("mnist", 4, 8, schedule="greedy").total_epochs(3) == 12
-    assert Treatment("mnist", 4, 8).total_epochs(3) == 3
+    assert Treatment("mnist", 4, 8, schedule="greedy", epochs=3).total_epochs == 12
+    assert Treatment("mnist", 4, 8, epochs=3).total_epochs == 3
 
 
 def test_config_hash_changes_with_any_setting():
@@ -114,3 +114,53 @@ def test_config_hash_changes_with_any_setting():
     assert base != config_hash(treatment, TrainSettings(batch_size=50), seeds)
     assert base != config_hash(Treatment("mnist", 2, 8, learning_rate=0.01), TrainSettings(), seeds)
     assert base != config_hash(treatment, TrainSettings(), range(3))
+
+
+def test_the_paper_recipe_is_a_grid_key_of_forward_forward_only():
+    config = {"datasets": ["mnist"], "depths": [2], "widths": [8], "recipes": ["paper", "adam"],
+              "methods": ["ff", "backprop"], "schedules": ["simultaneous", "greedy"],
+              "learning_rates": [0.003, 0.01]}  # fmt: skip
+    grid = full_grid(config)
+    paper = [t for t in grid if t.recipe == "paper"]
+    assert [t.id for t in paper] == ["mnist-d2-w8-paper"]  # no variants: its settings are its own
+    assert (paper[0].variant, paper[0].training) == (
+        "paper recipe",
+        "Forward-Forward, paper recipe",
+    )
+    assert paper[0].is_standard
+    assert {t.recipe for t in grid if t.method == "backprop"} == {"adam"}
+    assert len(grid) == 4 + 1 + 2
+    with pytest.raises(ValueError, match="the paper recipe and backprop keep their defaults"):
+        Treatment("mnist", 2, 8, schedule="greedy", recipe="paper")
+    with pytest.raises(ValueError, match="the paper recipe has its own learning rates"):
+        Treatment("mnist", 2, 8, learning_rate=0.01, recipe="paper")
+    with pytest.raises(ValueError, match="backprop trains with Adam"):
+        Treatment("mnist", 2, 8, method="backprop", recipe="paper")
+
+
+def test_epochs_are_a_grid_key_shown_in_ids_when_varied():
+    config = {"datasets": ["mnist"], "depths": [2], "widths": [8], "methods": ["ff"]}
+    assert [t.id for t in full_grid(config | {"epochs": [3]})] == ["mnist-d2-w8"]
+    varied = full_grid(config | {"epochs": [10, 20], "recipes": ["paper"]})
+    assert [(t.id, t.epochs) for t in varied] == [
+        ("mnist-d2-w8-paper-e10", 10),
+        ("mnist-d2-w8-paper-e20", 20),
+    ]
+    assert {t.variant for t in varied} == {"paper recipe"}  # epochs vary within a study
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"recipes": ["paperx"]}, "'paperx' is not one of ['paper', 'adam']"),
+        ({"recipes": ["paper"], "training": {"goodness": "mean"}}, "'mean' is not one of ['sum']"),
+        ({"recipes": ["paper"], "negatives": ["hard"]}, "'hard' is not one of ['random']"),
+        ({"recipes": ["paper"], "schedules": ["greedy"]}, "'greedy' is not one of"),
+    ],
+)
+def test_what_a_recipe_cannot_use_is_refused_by_the_schema(config, message):
+    from snakemake.exceptions import WorkflowError
+
+    with pytest.raises(WorkflowError) as error:
+        with_defaults(config)
+    assert message in str(error.value.args[0])

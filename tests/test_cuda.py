@@ -14,7 +14,7 @@ from ff.negatives import random_wrong_labels
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
-SETTINGS = TrainSettings(epochs=1, batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500)
+SETTINGS = TrainSettings(batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500)
 
 
 def run(splits, device: str) -> pd.DataFrame:
@@ -22,7 +22,12 @@ def run(splits, device: str) -> pd.DataFrame:
     negatives = np.stack([random_wrong_labels(splits.train_y, s, 1) for s in seeds])
     torch.set_float32_matmul_precision("highest")
     trainer = FFTrainer(
-        Treatment("mnist", 3, 64), SETTINGS, seeds, splits, torch.device(device), negatives
+        Treatment("mnist", 3, 64, epochs=1),
+        SETTINGS,
+        seeds,
+        splits,
+        torch.device(device),
+        negatives,
     )
     return pd.DataFrame(trainer.run().history)
 
@@ -44,7 +49,7 @@ def test_cuda_training_is_deterministic(mnist_splits):
 
 def run_backprop(splits, device: str) -> pd.DataFrame:
     torch.set_float32_matmul_precision("highest")
-    treatment = Treatment("mnist", 3, 64, method="backprop")
+    treatment = Treatment("mnist", 3, 64, method="backprop", epochs=1)
     trainer = BackpropTrainer(treatment, SETTINGS, [0, 1], splits, torch.device(device))
     return pd.DataFrame(trainer.run().history)
 

@@ -87,13 +87,18 @@ def test_a_killed_training_job_resumes_from_its_checkpoint(killed_and_resumed):
 def test_the_resumed_history_equals_an_uninterrupted_run(killed_and_resumed):
     workdir = killed_and_resumed[0]
     resumed = pd.read_csv(workdir / SLOW / "history.tsv", sep="\t", dtype={"layer": str})
-    settings = TrainSettings(epochs=3, batch_size=50, train_size=20000, evals_per_epoch=1,
+    settings = TrainSettings(batch_size=50, train_size=20000, evals_per_epoch=1,
                              eval_size=500, device="cpu")  # fmt: skip
     splits = load_splits(workdir / "results/data/mnist.npz")
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, 3) for seed in (0, 1)])
     configure_torch(2, "high")  # as the job: its threads under --cores 2, config precision
     trainer = FFTrainer(
-        Treatment("mnist", 2, 200), settings, [0, 1], splits, torch.device("cpu"), negatives
+        Treatment("mnist", 2, 200, epochs=3),
+        settings,
+        [0, 1],
+        splits,
+        torch.device("cpu"),
+        negatives,
     )
     uninterrupted = pd.DataFrame(trainer.run().history).reindex(columns=resumed.columns)
     numeric = list(METRIC_COLUMNS)

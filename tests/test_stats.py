@@ -168,7 +168,7 @@ def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.Data
             for layer in range(1, depth + 1):
                 z = 1.5 + layer_effect * layer + width_effect * np.log2(width) + rng.normal(0, 0.05)
                 rows.append(
-                    {"dataset": "mnist", **STANDARD,
+                    {"dataset": "mnist", **STANDARD, "definition": "label",
                      "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
                      "width": width, "layer": layer, "basis": "levels", "kind": "pearson",
                      "r": np.tanh(z)}
@@ -218,3 +218,45 @@ def test_summary_compares_the_trainings_and_names_what_is_missing():
     assert "**supported**" in rows["| Forward-Forward, greedy"]
     assert any("hard negatives: not in this study" in line for line in text)
     assert not any("greedy layer-by-layer schedule: not in this study" in line for line in text)
+
+
+def paper_definition(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The same curves as a paper-recipe treatment's, under the paper's metric names: a
+    layer's `separation`, the model's `readout_accuracy`."""
+    paper = metrics.assign(**study_of(recipe="paper"))
+    paper["treatment"] = paper.treatment + "-paper"
+    paper["metric"] = np.where(paper.layer == "model", "readout_accuracy", "separation")
+    return pd.concat([paper, paper.assign(metric="accuracy")])
+
+
+def test_each_treatment_is_analysed_under_every_definition_its_metrics_allow():
+    delayed = planted_delay()
+    metrics = pd.concat([delayed, paper_definition(planted_delay(step=0.0, rng_seed=3))])
+    curves = stats.accuracy_curves(metrics)
+    assert set(zip(curves.recipe, curves.definition, strict=True)) == {
+        ("adam", "label"),
+        ("paper", "label"),
+        ("paper", "paper"),
+    }  # the Adam recipe has no read-out: no paper definition
+    overall = stats.overall_trend(stats.layer_delays(metrics, [0.9])).set_index(
+        ["recipe", "definition", "measure"]
+    )
+    assert overall.loc[("adam", "label", "time_to_0.9")].p_value < 0.01
+    assert overall.loc[("paper", "paper", "time_to_0.9")].p_value > 0.05
+
+
+def test_the_summary_answers_with_the_papers_recipe_and_definitions_first():
+    metrics = pd.concat([planted_delay(), paper_definition(planted_delay())])
+    delays = stats.layer_delays(metrics, [0.9])
+    correlations, _ = stats.layer_correlation(metrics)
+    text = summary_markdown(
+        stats.overall_trend(delays),
+        stats.depth_delay_tests(delays),
+        correlations,
+        stats.correlation_trends(correlations),
+    )
+    answers = text.split("## Answers")[1].split("\n## ")[0]
+    rows = [line for line in answers.splitlines() if line.startswith(("| the", "| this"))]
+    assert rows[0].startswith("| the paper's recipe and definitions | **supported**: rho")
+    assert rows[1].startswith("| this project's Adam recipe and label definitions | **supported**")
+    assert "- mnist (paper recipe) [paper definitions], time to 0.9: **supported**" in text

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,11 +14,11 @@ from ff.negatives import random_wrong_labels
 CPU = torch.device("cpu")
 
 
-TREATMENT = Treatment("mnist", 2, 64)
+TREATMENT = Treatment("mnist", 2, 64, epochs=2)
 
 
 def make_trainer(splits, seeds, settings, treatment=TREATMENT):
-    epochs = treatment.total_epochs(settings.epochs)
+    epochs = treatment.total_epochs
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, epochs) for seed in seeds])
     return FFTrainer(treatment, settings, seeds, splits, CPU, wrong_labels=negatives)
 
@@ -25,12 +27,12 @@ def history(result) -> pd.DataFrame:
     return pd.DataFrame(result.history)
 
 
-SMALL = TrainSettings(epochs=2, batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500)
+SMALL = TrainSettings(batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=500)
 
 
 def test_short_training_run_clearly_beats_chance(mnist_splits):
-    settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
-    result = make_trainer(mnist_splits, [0], settings).run()
+    settings = replace(SMALL, batch_size=20)
+    result = make_trainer(mnist_splits, [0], settings, replace(TREATMENT, epochs=4)).run()
     h = history(result)
     final = h[(h.split == "test") & (h.layer == "model")].accuracy.item()
     assert final > 0.4, f"model accuracy {final} after 4 epochs on 1,000 images (chance: 0.1)"
@@ -56,9 +58,8 @@ def test_seed_trained_in_a_batch_matches_the_seed_trained_alone(mnist_splits):
 def test_resuming_from_a_checkpoint_gives_the_uninterrupted_history(mnist_splits, tmp_path):
     uninterrupted = history(make_trainer(mnist_splits, [0, 1], SMALL).run())
     checkpoint = tmp_path / "checkpoint.pt"
-    one_epoch = TrainSettings(**{**SMALL.__dict__, "epochs": 1})
     first = make_trainer(mnist_splits, [0, 1], SMALL)
-    first.settings = one_epoch  # stop after epoch 1, as a killed job would
+    first.treatment = replace(TREATMENT, epochs=1)  # stop after epoch 1, as a killed job would
     first.run(checkpoint=checkpoint)
     assert checkpoint.exists()
     resumed_result = make_trainer(mnist_splits, [0, 1], SMALL).run(checkpoint=checkpoint)
@@ -67,19 +68,17 @@ def test_resuming_from_a_checkpoint_gives_the_uninterrupted_history(mnist_splits
 
 
 def test_a_diverging_run_names_treatment_seed_and_step(mnist_splits):
-    settings = TrainSettings(**{**SMALL.__dict__, "epochs": 1})
-    diverging = Treatment("mnist", 2, 64, learning_rate=1e30)
+    diverging = Treatment("mnist", 2, 64, learning_rate=1e30, epochs=1)
     with pytest.raises(
         DivergenceError,
         match=r"mnist-d2-w64-lr1e\+30, seed \d: the loss became NaN or infinite at step \d+",
     ):
-        make_trainer(mnist_splits, [0, 1], settings, diverging).run()
+        make_trainer(mnist_splits, [0, 1], SMALL, diverging).run()
 
 
 def test_greedy_schedule_trains_one_layer_at_a_time(mnist_splits):
-    settings = TrainSettings(**{**SMALL.__dict__, "epochs": 1})
-    greedy = Treatment("mnist", 2, 64, schedule="greedy")
-    h = history(make_trainer(mnist_splits, [0], settings, greedy).run())
+    greedy = Treatment("mnist", 2, 64, schedule="greedy", epochs=1)
+    h = history(make_trainer(mnist_splits, [0], SMALL, greedy).run())
     train = h[h.split == "train"]
     assert set(train[train.epoch <= 1].layer) == {"1"}
     assert set(train[train.epoch > 1].layer) == {"2"}
@@ -92,7 +91,7 @@ def test_evaluation_steps_spread_over_the_epoch():
 
 
 def test_hard_negatives_are_the_most_plausible_wrong_labels(mnist_splits):
-    hard = Treatment("mnist", 2, 32, negatives="hard")
+    hard = Treatment("mnist", 2, 32, negatives="hard", epochs=2)
     trainer = FFTrainer(hard, SMALL, [0, 1], mnist_splits, CPU)
     body = trainer.train_body[:8].expand(2, -1, -1)
     labels = trainer.train_labels[:8].expand(2, -1)
@@ -107,8 +106,8 @@ def test_hard_negatives_are_the_most_plausible_wrong_labels(mnist_splits):
 
 
 def test_training_on_hard_negatives_learns(mnist_splits):
-    settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
-    hard = Treatment("mnist", 2, 64, negatives="hard")
+    settings = replace(SMALL, batch_size=20)
+    hard = Treatment("mnist", 2, 64, negatives="hard", epochs=4)
     h = history(FFTrainer(hard, settings, [0], mnist_splits, CPU).run())
     final = h[(h.split == "test") & (h.layer == "model")].accuracy.item()
     assert final > 0.4, f"model accuracy {final} with hard negatives (chance: 0.1)"
@@ -125,12 +124,14 @@ def matmul_precision():
 def test_bfloat16_products_learn_as_well_as_float32(mnist_splits, matmul_precision):
     """training.matmul_precision `medium`: on a CPU with bfloat16 products (this project's
     test machine) these runs differ; elsewhere `medium` is TF32 or float32."""
-    settings = TrainSettings(**{**SMALL.__dict__, "batch_size": 20, "epochs": 4})
+    settings = replace(SMALL, batch_size=20)
     final = {}
     for precision in ("highest", "medium"):
         configure_torch(torch.get_num_threads(), precision)
         assert torch.get_float32_matmul_precision() == precision
-        h = history(make_trainer(mnist_splits, [0, 1], settings).run())
+        h = history(
+            make_trainer(mnist_splits, [0, 1], settings, replace(TREATMENT, epochs=4)).run()
+        )
         final[precision] = h[(h.split == "test") & (h.layer == "model")].accuracy.mean()
     assert final["medium"] > 0.4
     assert abs(final["medium"] - final["highest"]) < 0.03, final

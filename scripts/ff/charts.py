@@ -129,7 +129,7 @@ def fig_depth_delay(delays: pd.DataFrame, analysis: dict) -> alt.Chart:
     greedy delays span the whole schedule and would flatten the other rows."""
     measure = delay_measure(analysis)
     rows = delays[delays.measure == measure]
-    band = mean_band(rows, ["dataset", "variant", "depth", "width", "layer"])
+    band = mean_band(rows, ["definition", "dataset", "variant", "depth", "width", "layer"])
     band["study"] = study_labels(band)
     base = alt.Chart().encode(
         x=alt.X("layer:O", title="Layer (1 = next to the input)", axis=alt.Axis(labelAngle=0)),

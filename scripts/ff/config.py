@@ -6,6 +6,7 @@ reads them from there, so the schema, the workflow and the library never disagre
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -19,7 +20,9 @@ import yaml
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 METHODS = ("ff", "backprop")
 METHOD_NAMES = {"ff": "Forward-Forward", "backprop": "backprop (linear probes)"}
-STANDARD_VARIANT = "standard"  # the variant label of standard Forward-Forward
+RECIPES = ("paper", "adam")
+RECIPE_NAMES = {"paper": "paper recipe", "adam": "Adam recipe"}
+STANDARD_VARIANT = "standard"  # the variant label of standard Forward-Forward (Adam recipe)
 
 
 @functools.cache
@@ -49,17 +52,21 @@ STANDARD_SCHEDULE = schema_default("schedules")[0]
 STANDARD_LEARNING_RATE = schema_default("learning_rates")[0]
 STANDARD_THETA = schema_default("thetas")[0]
 STANDARD_NEGATIVES = schema_default("negatives")[0]
+STANDARD_RECIPE = schema_default("recipes")[0]
+STANDARD_EPOCHS = schema_default("epochs")[0]
 
 
 @dataclass(frozen=True)
 class Treatment:
     """One point of the config grid; all its seeds train in the same job(s).
 
-    Beyond data set, depth and width, a treatment may train by backprop instead of
-    Forward-Forward, and vary the training schedule, the learning rate, the goodness threshold
-    and the negatives. The fields are the structure; `variant` and `training` are labels for
-    display and for naming a study in the tables, never parsed back. Schedule, theta and
-    negatives are Forward-Forward's own: a backprop treatment keeps the standard ones."""
+    Beyond data set, depth, width and epochs, a treatment may train by backprop instead of
+    Forward-Forward, by the paper's recipe instead of this project's Adam recipe, and vary
+    the training schedule, the learning rate, the goodness threshold and the negatives. The
+    fields are the structure; `variant` and `training` are labels for display and for naming a
+    study in the tables, never parsed back. Schedule, theta and negatives are variants of the
+    Adam recipe: the paper recipe and backprop keep the standard ones (and backprop trains
+    with Adam: its recipe is `adam`)."""
 
     dataset: str
     depth: int
@@ -69,21 +76,38 @@ class Treatment:
     theta: float | None = STANDARD_THETA  # None: the layer's width (sum goodness), 1 (mean)
     negatives: str = STANDARD_NEGATIVES  # random: drawn by make_negatives; hard: by the network
     method: str = "ff"  # ff: Forward-Forward; backprop: end to end, layers read by linear probes
+    recipe: str = STANDARD_RECIPE  # paper: the study's own recipe; adam: this project's
+    epochs: int = STANDARD_EPOCHS
+    show_epochs: bool = False  # in the id: the config varies epochs
 
     def __post_init__(self):
         if self.method not in METHODS:
             raise ValueError(f"method {self.method!r} is not one of {', '.join(METHODS)}")
-        ff_only = (self.schedule, self.theta, self.negatives)
+        if self.recipe not in RECIPES:
+            raise ValueError(f"recipe {self.recipe!r} is not one of {', '.join(RECIPES)}")
+        name = f"{self.dataset}-d{self.depth}-w{self.width}"
+        if self.method == "backprop" and self.recipe != "adam":
+            raise ValueError(f"{name}: backprop trains with Adam; its recipe is 'adam'")
+        adam_only = (self.schedule, self.theta, self.negatives)
         standard = (STANDARD_SCHEDULE, STANDARD_THETA, STANDARD_NEGATIVES)
-        if self.method == "backprop" and ff_only != standard:
+        if (self.method == "backprop" or self.recipe == "paper") and adam_only != standard:
             raise ValueError(
-                f"{self.dataset}-d{self.depth}-w{self.width}: schedule, theta and negatives are "
-                "Forward-Forward settings; a backprop treatment keeps their defaults"
+                f"{name}: schedule, theta and negatives are variants of Forward-Forward's Adam "
+                "recipe; the paper recipe and backprop keep their defaults"
+            )
+        if self.recipe == "paper" and self.learning_rate != STANDARD_LEARNING_RATE:
+            raise ValueError(
+                f"{name}: the paper recipe has its own learning rates; learning_rates apply to "
+                "the Adam recipe and backprop"
             )
 
     @property
     def id(self) -> str:
         parts = ([self.method] if self.method != "ff" else []) + self.changes()
+        if self.recipe != STANDARD_RECIPE:
+            parts.insert(0, self.recipe)
+        if self.show_epochs:
+            parts.append(f"e{self.epochs}")
         suffix = "".join(f"-{part.replace(' ', '')}" for part in parts)
         return f"{self.dataset}-d{self.depth}-w{self.width}{suffix}"
 
@@ -110,6 +134,8 @@ class Treatment:
         """Label of what the treatment changes besides data set, depth and width: `standard`
         for standard Forward-Forward, `backprop` for standard backprop."""
         parts = ([self.method] if self.method != "ff" else []) + self.changes()
+        if self.recipe != STANDARD_RECIPE:
+            parts.insert(0, RECIPE_NAMES[self.recipe])
         return ", ".join(parts) or STANDARD_VARIANT
 
     @property
@@ -117,6 +143,8 @@ class Treatment:
         """Label of how the treatment trains: `Forward-Forward, greedy`, `backprop (linear
         probes), lr 0.01`."""
         changes = self.changes()
+        if self.method == "ff" and self.recipe != STANDARD_RECIPE:
+            return ", ".join([METHOD_NAMES["ff"], RECIPE_NAMES[self.recipe], *changes])
         if self.method == "ff":
             return f"{METHOD_NAMES['ff']}, {', '.join(changes) or STANDARD_VARIANT}"
         return ", ".join([METHOD_NAMES[self.method], *changes])
@@ -126,9 +154,10 @@ class Treatment:
             return float(self.theta)
         return float(self.width) if goodness == "sum" else 1.0
 
-    def total_epochs(self, epochs: int) -> int:
+    @property
+    def total_epochs(self) -> int:
         """The greedy schedule trains each layer for `epochs`, one layer after another."""
-        return epochs * self.depth if self.schedule == "greedy" else epochs
+        return self.epochs * self.depth if self.schedule == "greedy" else self.epochs
 
 
 def training_default(key: str):
@@ -140,7 +169,6 @@ class TrainSettings:
     """Everything that shapes a training run besides the treatment: the config's `training`
     section, one field per key, the defaults the schema's."""
 
-    epochs: int = training_default("epochs")
     batch_size: int = training_default("batch_size")
     optimizer: str = training_default("optimizer")
     goodness: str = training_default("goodness")
@@ -158,34 +186,41 @@ class TrainSettings:
 
 
 def treatments(config: dict) -> list[Treatment]:
-    """The grid of a config completed with the schema's defaults (`with_defaults`):
-    datasets x depths x widths x schedules x learning_rates x thetas x negatives for
-    Forward-Forward, and datasets x depths x widths x learning_rates for backprop (which has
-    no schedule, threshold or negatives). Treatments other than the standard Forward-Forward
-    and backprop ones train only on `variant_grid`'s depths and widths, when it is given."""
+    """The grid of a config completed with the schema's defaults (`with_defaults`), every
+    combination with each of `epochs`: Forward-Forward's Adam recipe over datasets x depths x
+    widths x schedules x learning_rates x thetas x negatives; its paper recipe over datasets x
+    depths x widths (its settings are its own); backprop over datasets x depths x widths x
+    learning_rates. Treatments other than the standard ones of each method and recipe train
+    only on `variant_grid`'s depths and widths, when it is given."""
+    datasets, depths, widths = config["datasets"], config["depths"], config["widths"]
     grid = []
-    if "ff" in config["methods"]:
+    if "ff" in config["methods"] and "adam" in config["recipes"]:
         grid += [
             Treatment(*point)
             for point in itertools.product(
-                config["datasets"],
-                config["depths"],
-                config["widths"],
+                datasets,
+                depths,
+                widths,
                 config["schedules"],
                 config["learning_rates"],
                 config["thetas"],
                 config["negatives"],
             )
         ]
+    if "ff" in config["methods"] and "paper" in config["recipes"]:
+        grid += [
+            Treatment(dataset, depth, width, recipe="paper")
+            for dataset, depth, width in itertools.product(datasets, depths, widths)
+        ]
     if "backprop" in config["methods"]:
         grid += [
             Treatment(dataset, depth, width, learning_rate=learning_rate, method="backprop")
             for dataset, depth, width, learning_rate in itertools.product(
-                config["datasets"], config["depths"], config["widths"], config["learning_rates"]
+                datasets, depths, widths, config["learning_rates"]
             )
         ]
     limits = config["variant_grid"] or {}
-    return [
+    grid = [
         treatment
         for treatment in grid
         if treatment.is_standard
@@ -193,6 +228,12 @@ def treatments(config: dict) -> list[Treatment]:
             treatment.depth in limits.get("depths", [treatment.depth])
             and treatment.width in limits.get("widths", [treatment.width])
         )
+    ]
+    show = len(config["epochs"]) > 1
+    return [
+        dataclasses.replace(treatment, epochs=epochs, show_epochs=show)
+        for treatment in grid
+        for epochs in config["epochs"]
     ]
 
 

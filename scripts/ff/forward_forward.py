@@ -19,10 +19,11 @@ import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment
 from ff.data import IMAGE_SIZE, N_CLASSES, Splits
-from ff.layers import RMS_EPS, input_inv_rms, stacked_layers
+from ff.layers import RMS_EPS, init_layer, input_inv_rms, stacked_layers
 from ff.loop import EvalSet, Evaluation, Trainer, evaluation_chunk, rows, train_row
 
-TRAIN_METRICS = ("loss", "goodness_pos", "goodness_neg")  # statistics of a training step
+# statistics of a training step, per layer (averaged over the steps between evaluations)
+TRAIN_METRICS = ("loss", "goodness_pos", "goodness_neg", "separation")
 
 
 def goodness(activity: torch.Tensor, kind: str = "sum") -> torch.Tensor:
@@ -36,6 +37,15 @@ def ff_loss(g_pos: torch.Tensor, g_neg: torch.Tensor, theta: float) -> torch.Ten
     return (F.softplus(theta - g_pos) + F.softplus(g_neg - theta)).mean(-1)
 
 
+def step_statistics(loss: torch.Tensor, g: torch.Tensor, theta: float) -> torch.Tensor:
+    """TRAIN_METRICS [layers, S, 4] of one step from each layer's loss [layers, S] and goodness
+    [layers, S, 2B] (positives, then negatives); separation is the paper's layer accuracy: the
+    share of samples on their side of theta."""
+    positive, negative = g.unflatten(-1, (2, -1)).unbind(-2)  # [layers, S, B] each
+    separation = ((positive > theta).float().mean(-1) + (negative < theta).float().mean(-1)) / 2
+    return torch.stack([loss, positive.mean(-1), negative.mean(-1), separation], -1)
+
+
 def grad_of(parameter: torch.Tensor) -> torch.Tensor:
     """The parameter's `.grad`, allocated on first use and then reused step after step."""
     if parameter.grad is None:
@@ -46,11 +56,18 @@ def grad_of(parameter: torch.Tensor) -> torch.Tensor:
 class BatchedFF(torch.nn.Module):
     """`depth` ReLU layers of `width` units for each of `len(seeds)` seeds."""
 
-    def __init__(self, seeds: list[int], depth: int, width: int, goodness_kind: str = "sum"):
+    def __init__(
+        self, seeds: list[int], depth: int, width: int, goodness_kind: str = "sum", init=None
+    ):
         super().__init__()
         self.seeds = list(seeds)
         self.depth, self.width, self.goodness_kind = depth, width, goodness_kind
-        self.weights, self.biases = stacked_layers(self.seeds, [IMAGE_SIZE] + [width] * depth)
+        sizes = [IMAGE_SIZE] + [width] * depth
+        self.weights, self.biases = stacked_layers(self.seeds, sizes, init or init_layer)
+
+    def input_inv_rms(self, body: torch.Tensor) -> torch.Tensor:
+        """1 / RMS of a labelled image [..., 1] from its body (`ff.layers.input_inv_rms`)."""
+        return input_inv_rms(body)
 
     def first_layer(
         self, body_product: torch.Tensor, inv_rms: torch.Tensor, onehot: torch.Tensor
@@ -147,7 +164,7 @@ class BatchedFF(torch.nn.Module):
         for start in range(0, body.shape[0], chunk):
             part = body[start : start + chunk]  # [n, IMAGE_SIZE]
             product = (part @ first).view(len(part), seeds, width).transpose(0, 1)  # [S, n, H]
-            out.append(self._all_labels(product, input_inv_rms(part)))
+            out.append(self._all_labels(product, self.input_inv_rms(part)))
         return torch.cat(out, 2)
 
     @torch.no_grad()
@@ -157,7 +174,7 @@ class BatchedFF(torch.nn.Module):
         """Goodness of every layer for every candidate label, [S, depth, B, 10], for a batch
         with different images per seed: body [S, B, IMAGE_SIZE] (label pixels zero)."""
         if inv_rms is None:
-            inv_rms = input_inv_rms(body)
+            inv_rms = self.input_inv_rms(body)
         return self._all_labels(torch.bmm(body, self.weights[0]), inv_rms)
 
     def _all_labels(self, product: torch.Tensor, inv_rms: torch.Tensor) -> torch.Tensor:
@@ -229,9 +246,9 @@ class FFTrainer(Trainer):
             self.wrong_labels = torch.from_numpy(
                 np.asarray(wrong_labels)[:, :, : self.n_train].astype(np.int64)
             ).to(device)
-        self.train_inv_rms = input_inv_rms(self.train_body)  # [n, 1]
+        self.train_inv_rms = self.model.input_inv_rms(self.train_body)  # [n, 1]
         self.seed_axis = torch.arange(len(self.seeds), device=device)[:, None]
-        total = treatment.total_epochs(settings.epochs)
+        total = treatment.total_epochs
         if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
             raise ValueError(
                 f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
@@ -248,13 +265,12 @@ class FFTrainer(Trainer):
     def active_layers(self, epoch: int) -> tuple[int, int]:
         """[first, last) layers trained in `epoch`: all at once, or one at a time if greedy."""
         if self.treatment.schedule == "greedy":
-            layer = epoch // self.settings.epochs
+            layer = epoch // self.treatment.epochs
             return layer, layer + 1
         return 0, self.treatment.depth
 
     def train_step(self, indices: torch.Tensor, epoch: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Statistics of the trained layers [layers, S, 3]: loss, mean goodness of the
-        positives and of the negatives."""
+        """TRAIN_METRICS of the trained layers [layers, S, 4] (`step_statistics`)."""
         body = rows(self.train_body, indices)  # [S, B, IMAGE_SIZE]
         inv_rms = rows(self.train_inv_rms, indices)  # [S, B, 1]
         pos = rows(self.train_labels, indices)  # [S, B]
@@ -265,8 +281,7 @@ class FFTrainer(Trainer):
         layers = self.active_layers(epoch)
         loss, g = self.model.train_gradients(body, inv_rms, pos, neg, layers, self.theta)
         self.optimizer.step()
-        g = g.unflatten(-1, (2, -1)).mean(-1)  # [layers, S, 2]
-        return loss.sum(0), torch.cat([loss.unsqueeze(-1), g], -1)
+        return loss.sum(0), step_statistics(loss, g, self.theta)
 
     def hard_negatives(
         self, body: torch.Tensor, labels: torch.Tensor, inv_rms: torch.Tensor | None = None

@@ -58,6 +58,16 @@ def input_inv_rms(body: torch.Tensor) -> torch.Tensor:
     return torch.rsqrt((body.pow(2).sum(-1, keepdim=True) + 1) / IMAGE_SIZE + RMS_EPS)
 
 
+def init_layer_normal(
+    seed: int, layer: int, fan_in: int, fan_out: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The paper recipe's initialisation: weights normal(0, 1/sqrt(fan_out)), biases zero,
+    drawn from a generator owned by (seed, layer)."""
+    generator = torch.Generator().manual_seed(seed * 1000 + layer)
+    weight = torch.randn(fan_in, fan_out, generator=generator) / math.sqrt(fan_out)
+    return weight, torch.zeros(fan_out)
+
+
 def init_layer(
     seed: int, layer: int, fan_in: int, fan_out: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -70,23 +80,23 @@ def init_layer(
 
 
 def stacked_layer(
-    seeds: list[int], layer: int, fan_in: int, fan_out: int
+    seeds: list[int], layer: int, fan_in: int, fan_out: int, init=init_layer
 ) -> tuple[torch.nn.Parameter, torch.nn.Parameter]:
     """One layer for every seed: weight [S, in, out] and bias [S, 1, out], each seed's own
-    `init_layer`."""
-    pairs = [init_layer(seed, layer, fan_in, fan_out) for seed in seeds]
+    initialisation `init(seed, layer, fan_in, fan_out)`."""
+    pairs = [init(seed, layer, fan_in, fan_out) for seed in seeds]
     weight = torch.nn.Parameter(torch.stack([w for w, _ in pairs]))
     bias = torch.nn.Parameter(torch.stack([b for _, b in pairs])[:, None, :])
     return weight, bias
 
 
 def stacked_layers(
-    seeds: list[int], sizes: list[int]
+    seeds: list[int], sizes: list[int], init=init_layer
 ) -> tuple[torch.nn.ParameterList, torch.nn.ParameterList]:
     """Weights and biases of consecutive layers of the given sizes (input first), every seed's
     own initialisation."""
     layers = [
-        stacked_layer(seeds, layer, fan_in, fan_out)
+        stacked_layer(seeds, layer, fan_in, fan_out, init)
         for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))
     ]
     weights = torch.nn.ParameterList([weight for weight, _ in layers])

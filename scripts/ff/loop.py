@@ -149,9 +149,7 @@ class Trainer:
         )
         self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
         self.model = self.build_model().to(device)
-        self.optimizer = make_optimizer(
-            settings.optimizer, treatment.learning_rate, self.model.parameters()
-        )
+        self.optimizer = self.build_optimizer()
         self.hash = config_hash(treatment, settings, range(self.seeds[0], self.seeds[-1] + 1))
         self.steps_per_epoch = n // settings.batch_size
         if self.steps_per_epoch == 0:
@@ -163,6 +161,12 @@ class Trainer:
 
     def build_model(self) -> torch.nn.Module:
         raise NotImplementedError
+
+    def build_optimizer(self) -> torch.optim.Optimizer:
+        """training.optimizer over every parameter, at the treatment's learning rate."""
+        return make_optimizer(
+            self.settings.optimizer, self.treatment.learning_rate, self.model.parameters()
+        )
 
     def train_step(self, indices: torch.Tensor, epoch: int) -> tuple[torch.Tensor, torch.Tensor]:
         """One update of all seeds from training images `indices` [S, B] in epoch `epoch`;
@@ -204,7 +208,7 @@ class Trainer:
         """FLOPs of the whole run as `run` does it: every step, every validation evaluation
         and the final test."""
         steps_per_epoch = settings.train_size // settings.batch_size
-        epochs = treatment.total_epochs(settings.epochs)
+        epochs = treatment.total_epochs
         evaluations = 1 + epochs * len(evaluation_steps(steps_per_epoch, settings.evals_per_epoch))
         training = cls.step_flops(treatment, seeds, settings.batch_size) * steps_per_epoch * epochs
         evaluation = evaluations * cls.evaluation_flops(
@@ -232,7 +236,7 @@ class Trainer:
         ).to(self.device)
 
     def run(self, checkpoint: Path | None = None) -> TrainingResult:
-        total_epochs = self.treatment.total_epochs(self.settings.epochs)
+        total_epochs = self.treatment.total_epochs
         result = self.load_checkpoint(checkpoint)
         if result is None:
             result = TrainingResult([], [], [])

@@ -1,4 +1,5 @@
-"""The training methods by name (a treatment's `method`): each is one module with its trainer."""
+"""The trainers by method and recipe: each is one module (ff.forward_forward, ff.paper_recipe,
+ff.backprop)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,20 @@ from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment
 from ff.forward_forward import FFTrainer
 from ff.loop import StudyCost, Trainer
+from ff.paper_recipe import PaperFFTrainer
 
-TRAINERS: dict[str, type[Trainer]] = {"ff": FFTrainer, "backprop": BackpropTrainer}
+TRAINERS: dict[tuple[str, str], type[Trainer]] = {
+    ("ff", "adam"): FFTrainer,
+    ("ff", "paper"): PaperFFTrainer,
+    ("backprop", "adam"): BackpropTrainer,
+}
+
+
+def trainer_class(treatment: Treatment) -> type[Trainer]:
+    return TRAINERS[treatment.method, treatment.recipe]
 
 
 def study_cost(treatments: list[Treatment], settings: TrainSettings, seeds: int) -> StudyCost:
     """Matrix-product FLOPs of training and evaluating every treatment's seeds."""
-    costs = [TRAINERS[t.method].study_cost(t, settings, seeds) for t in treatments]
+    costs = [trainer_class(t).study_cost(t, settings, seeds) for t in treatments]
     return StudyCost(sum(c.training for c in costs), sum(c.evaluation for c in costs))

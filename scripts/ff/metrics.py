@@ -7,11 +7,13 @@ import pandas as pd
 from ff.config import STANDARD_VARIANT, Treatment
 
 METRIC_COLUMNS = [
-    "accuracy", "accuracy_skip_first", "loss", "goodness_pos", "goodness_neg", "separation",
+    "accuracy", "accuracy_skip_first", "readout_accuracy", "loss", "goodness_pos",
+    "goodness_neg", "separation",
 ]  # fmt: skip
 TIDY_COLUMNS = [
     "dataset", "treatment", "depth", "width", "seed", "epoch", "split", "layer", "metric", "value",
-    "method", "variant", "schedule", "learning_rate", "theta", "negatives", "training",
+    "method", "variant", "schedule", "learning_rate", "theta", "negatives", "training", "recipe",
+    "epochs",
 ]  # fmt: skip
 
 
@@ -21,10 +23,12 @@ def read_table(path) -> pd.DataFrame:
 
 
 def study_columns(treatment: Treatment) -> dict:
-    """The columns that, with the data set, name a treatment's study (ff.stats.STUDY_KEYS):
-    how it trains, as fields and as the labels `variant` and `training`."""
+    """How a treatment trains, as fields and as the labels `variant` and `training`: with the
+    data set and the definition, its study (ff.stats.STUDY_KEYS), and its epochs."""
     return {
+        "epochs": treatment.epochs,
         "method": treatment.method,
+        "recipe": treatment.recipe,
         "variant": treatment.variant,
         "schedule": treatment.schedule,
         "negatives": treatment.negatives,
@@ -37,7 +41,8 @@ def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> 
     dataset, treatment, depth, width, seed, epoch, split, layer, metric, value, and the
     treatment's method (ff or backprop), variant (the label of what it changes besides data
     set, depth and width: `standard` if nothing), schedule, learning rate, goodness threshold
-    theta (empty for backprop), negatives, and training (the label of method and variant)."""
+    theta (empty for backprop), negatives, training (the label of method and variant), recipe
+    (paper or adam) and epochs."""
     long = history.melt(
         id_vars=["seed", "epoch", "split", "layer"],
         value_vars=[c for c in METRIC_COLUMNS if c in history],
@@ -60,7 +65,12 @@ def write_table(table: pd.DataFrame, path) -> None:
 
 
 def study_labels(frame: pd.DataFrame) -> pd.Series:
-    """A study's label from a table's dataset and variant columns: the data set, and the
-    variant where it is not standard Forward-Forward (`mnist`, `mnist (greedy)`)."""
+    """A study's label from a table's dataset, variant and (if it has one) definition columns:
+    the data set, the variant where it is not standard Forward-Forward, and the paper's
+    definitions of accuracy where they are used (`mnist`, `mnist (greedy)`, `mnist (paper
+    recipe) [paper definitions]`)."""
     variant = (" (" + frame.variant + ")").where(frame.variant != STANDARD_VARIANT, "")
-    return frame.dataset + variant
+    labels = frame.dataset + variant
+    if "definition" in frame:
+        labels += (" [" + frame.definition + " definitions]").where(frame.definition != "label", "")
+    return labels

@@ -23,20 +23,41 @@ BASES = {  # what a layer-model correlation is computed over
     "seeds_final": "across seeds at the final evaluation point",
     "seeds_mid": "across seeds at the evaluation point nearest mid-training",
 }
-# A study: one data set and one training. Analyses across treatments stay within a study.
-# `variant` names the training within its method; schedule, negatives and `training` (the
-# display label) ride along so that tables can be filtered and shown without parsing labels.
-STUDY_KEYS = ["dataset", "method", "variant", "schedule", "negatives", "training"]
-TREATMENT_KEYS = [*STUDY_KEYS, "treatment", "depth", "width"]
+# What a layer's and the model's accuracy are, by definition: `paper`, as the study measured
+# them (a layer: its share of positive and negative samples on the right side of theta; the
+# model: its linear read-out, which the paper recipe trains), and `label`, this project's (the
+# label with the highest goodness, of the layer and summed over layers; backprop: probes and
+# read-out). A treatment is analysed under every definition its metrics allow.
+DEFINITIONS = {
+    "paper": ("separation", "readout_accuracy"),
+    "label": ("accuracy", "accuracy"),
+}
+# A study: one definition, data set and training. Analyses across treatments stay within a
+# study. `variant` names the training within its method and recipe; schedule, negatives and
+# `training` (the display label) ride along so that tables can be filtered and shown without
+# parsing labels.
+STUDY_KEYS = [
+    "definition", "dataset", "method", "recipe", "variant", "schedule", "negatives", "training",
+]  # fmt: skip
+TREATMENT_KEYS = [*STUDY_KEYS, "treatment", "depth", "width", "epochs"]
 
 
 def accuracy_curves(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Validation accuracy, one row per treatment, seed and epoch, one column per layer
-    (1..depth as integers) and `model`."""
-    rows = metrics[(metrics.split == "validation") & (metrics.metric == "accuracy")]
-    return rows.pivot_table(
-        index=[*TREATMENT_KEYS, "seed", "epoch"], columns="layer", values="value"
-    ).reset_index()
+    """Validation accuracy under each definition, one row per definition, treatment, seed and
+    epoch, one column per layer (1..depth) and `model`."""
+    validation = metrics[metrics.split == "validation"]
+    curves = []
+    for definition, (layer_metric, model_metric) in DEFINITIONS.items():
+        layers = validation[(validation.layer != "model") & (validation.metric == layer_metric)]
+        model = validation[(validation.layer == "model") & (validation.metric == model_metric)]
+        measured = set(layers.treatment) & set(model.treatment)
+        rows = pd.concat([layers, model])
+        curves.append(rows[rows.treatment.isin(measured)].assign(definition=definition))
+    return (
+        pd.concat(curves)
+        .pivot_table(index=[*TREATMENT_KEYS, "seed", "epoch"], columns="layer", values="value")
+        .reset_index()
+    )
 
 
 def layer_columns(depth: int) -> list[str]:

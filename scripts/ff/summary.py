@@ -62,7 +62,8 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
             lines.append(f"- {name}: **not testable**: every run has the same delay in all layers.")
             continue
         page = tests[
-            (tests.dataset == dataset)
+            (tests.definition == row.definition)
+            & (tests.dataset == dataset)
             & (tests.variant == variant)
             & (tests.measure == measure)
             & (tests.test == "page_trend")
@@ -77,6 +78,28 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
             f"{row.share_positive:.0%} of {int(row.blocks)} runs, p = {row.p_value:.2g}{page_text}."
         )
     return lines + [""]
+
+
+def h2_supported(group: pd.DataFrame) -> bool:
+    """H2's rule over a study's first-layer correlations (one row per treatment)."""
+    return group.r.median() >= STRONG and group.significant.mean() >= 0.5
+
+
+def h3_text(slopes: pd.DataFrame) -> str:
+    """H3's verdict from a study's slopes, indexed by predictor (layer, log2_width)."""
+    weakens = [name for name, row in slopes.iterrows() if row.weakens]
+    if len(weakens) == len(slopes):
+        return verdict(True)
+    if weakens:
+        return f"**partly supported** (weakens with {' and '.join(weakens)} only)"
+    return verdict(False)
+
+
+def slopes_text(slopes: pd.DataFrame) -> str:
+    return "; ".join(
+        f"{name} slope {row.slope:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]"
+        for name, row in slopes.iterrows()
+    )
 
 
 def h2_section(correlations: pd.DataFrame) -> list[str]:
@@ -98,10 +121,8 @@ def h2_section(correlations: pd.DataFrame) -> list[str]:
         ["dataset", "variant", "study", "basis", "kind"]
     ):
         median = group.r.median()
-        share = group.significant.mean()
-        supported = median >= STRONG and share >= 0.5
         lines.append(
-            f"- {study}, {basis}, {kind}: {verdict(supported)}. "
+            f"- {study}, {basis}, {kind}: {verdict(h2_supported(group))}. "
             f"Median r {median:.2f} "
             f"(range {group.r.min():.2f} to {group.r.max():.2f}), significant in "
             f"{int(group.significant.sum())} of {len(group)} treatments."
@@ -126,21 +147,9 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
         ["dataset", "variant", "study", "basis", "kind"]
     ):
         slopes = group.set_index("predictor")
-        parts = [
-            f"{name} slope {row.slope:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]"
-            for name, row in slopes.iterrows()
-        ]
-        weakens = [name for name, row in slopes.iterrows() if row.weakens]
-        if len(weakens) == len(slopes):
-            text = verdict(True)
-        elif weakens:
-            text = f"**partly supported** (weakens with {' and '.join(weakens)} only)"
-        else:
-            text = verdict(False)
         lines.append(
-            f"- {study}, {basis}, {kind}: {text}. "
-            + "; ".join(parts)
-            + f" ({int(group.points.iloc[0])} points)."
+            f"- {study}, {basis}, {kind}: {h3_text(slopes)}. {slopes_text(slopes)} "
+            f"({int(group.points.iloc[0])} points)."
         )
     return lines + [""]
 
@@ -158,10 +167,12 @@ def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
     """H1 under each training that departs from the standard Forward-Forward one, beside it,
     on the time to a fraction of final accuracy and of the gain."""
     gain_measure = fraction_measure.replace("time_to_", "gain_to_")
+    overall = overall[overall.definition == "label"]  # the one every training has
     lines = [
         "## Beyond the paper: is the depth delay special to standard Forward-Forward training?",
         "",
-        "The H1 test above for every training in this study, side by side per data set. "
+        "The H1 test above for every training in this study, side by side per data set, on "
+        "this project's label definition of accuracy (the one every training has). "
         "Backprop trains the same MLP end to end with cross-entropy; its layer accuracy is "
         "that of a linear (ridge) probe fitted on training images at every evaluation point. "
         "A probe already reads the random features of an untrained layer well (and shallow "
@@ -196,12 +207,97 @@ def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
     return lines + [""]
 
 
+# The headline questions: does the claim reproduce with the paper's recipe and definitions,
+# and does it hold with this project's? (recipe, variant label, definition, how it is named)
+HEADLINES = [
+    ("paper", "paper recipe", "paper", "the paper's recipe and definitions"),
+    ("adam", STANDARD_VARIANT, "label", "this project's Adam recipe and label definitions"),
+]
+HEADLINE_BASIS = "levels"  # how the paper correlated layer and model: over training
+
+
+def headline_rows(
+    table: pd.DataFrame, dataset: str, recipe: str, variant: str, definition: str
+) -> pd.DataFrame:
+    """A table's rows of one data set's standard Forward-Forward training by `recipe`, under
+    `definition`."""
+    return table[
+        (table.dataset == dataset)
+        & (table.method == "ff")
+        & (table.recipe == recipe)
+        & (table.variant == variant)
+        & (table.definition == definition)
+    ]
+
+
+def answers_section(
+    overall: pd.DataFrame,
+    correlations: pd.DataFrame,
+    trends: pd.DataFrame,
+    delay_measure: str,
+    kind: str,
+) -> list[str]:
+    """One table per data set: each claim under the paper's recipe and definitions first,
+    then under this project's; the sections below give the numbers and the rules."""
+    lines = [
+        "## Answers",
+        "",
+        "Does each claim of the paper reproduce with the paper's own recipe and definitions "
+        "(a layer's accuracy: its share of positive and negative samples on the right side of "
+        "the threshold; the model's: its linear read-out), and does it hold with this "
+        "project's Adam recipe and label definitions (the label with the highest goodness)? "
+        f"H1 on {delay_measure.replace('_', ' ')}; H2 and H3 on the {kind.title()} correlation "
+        f"of each layer with the model over training (`{HEADLINE_BASIS}`), as the paper "
+        "measured it. The sections below give every basis, measure and training.",
+        "",
+    ]
+    first = correlations[
+        (correlations.layer == 1)
+        & (correlations.basis == HEADLINE_BASIS)
+        & (correlations.kind == kind)
+    ]
+    if len(trends):
+        trends = trends[(trends.basis == HEADLINE_BASIS) & (trends.kind == kind)]
+    for dataset in dict.fromkeys(overall.dataset):
+        rows = []
+        for recipe, variant, definition, name in HEADLINES:
+            h1 = headline_rows(overall, dataset, recipe, variant, definition)
+            h1 = h1[h1.measure == delay_measure]
+            if h1.empty:
+                continue
+            h2 = headline_rows(first, dataset, recipe, variant, definition)
+            h2_cell = "not testable: no treatment of depth >= 2"
+            if len(h2):
+                h2_cell = (
+                    f"{verdict(h2_supported(h2))}: median r {h2.r.median():.2f} over "
+                    f"{len(h2)} treatments"
+                )
+            h3_cell = "not testable: needs two layers and two widths"
+            if len(trends):
+                h3 = headline_rows(trends, dataset, recipe, variant, definition)
+                slopes = h3.set_index("predictor")
+                h3_cell = f"{h3_text(slopes)}: {slopes_text(slopes)}" if len(h3) else h3_cell
+            rows.append(f"| {name} | {h1_cell(h1.iloc[0])} | {h2_cell} | {h3_cell} |")
+        if rows:
+            lines += [
+                f"**{dataset}**",
+                "",
+                "| recipe and definitions | H1: deeper layers learn later "
+                "| H2: the first layer tracks the model | H3: weakens with depth and width |",
+                "| --- | --- | --- | --- |",
+                *rows,
+                "",
+            ]
+    return lines
+
+
 def summary_markdown(
     overall: pd.DataFrame,
     tests: pd.DataFrame,
     correlations: pd.DataFrame,
     trends: pd.DataFrame,
     delay_measure: str = "time_to_0.9",
+    kind: str = "pearson",
 ) -> str:
     lines = [
         "# Summary of the hypothesis tests",
@@ -209,6 +305,7 @@ def summary_markdown(
         "Generated from results/stats/*.tsv; every number below is in those tables.",
         "",
     ]
+    lines += answers_section(overall, correlations, trends, delay_measure, kind)
     lines += h1_section(overall, tests)
     lines += h2_section(correlations)
     lines += h3_section(trends)

@@ -63,7 +63,7 @@ def data_source(wildcards):
 
 def negatives_epochs():
     """Epochs of wrong labels to draw: enough for the longest treatment."""
-    return max(t.total_epochs(TRAIN_SETTINGS.epochs) for t in TREATMENTS.values())
+    return max(t.total_epochs for t in TREATMENTS.values())
 
 
 def negatives_of_chunk(wildcards):

@@ -79,5 +79,6 @@ rule stats_summary:
         "../../envs/analysis.yaml"
     params:
         delay_fraction=config["analysis"]["delay_figure_fraction"],
+        correlation_kind=config["analysis"]["correlation_kind"],
     script:
         "../../scripts/stats_summary.py"
