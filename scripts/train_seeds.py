@@ -25,6 +25,9 @@ splits = load_splits(snakemake.input.data)
 inputs = {}
 if snakemake.input.negatives:  # random negatives (hard ones are chosen during training)
     inputs["wrong_labels"] = np.stack([np.load(path) for path in snakemake.input.negatives])
+if snakemake.params.prefix_depths:  # shallower treatments derived from this run
+    inputs["prefix_depths"] = tuple(snakemake.params.prefix_depths)
+    log.info("also evaluates the networks of its first %s layers", inputs["prefix_depths"])
 trainer = trainer_class(treatment)(treatment, settings, seeds, splits, device, **inputs)
 checkpoint = Path(snakemake.params.checkpoint)
 result = trainer.run(checkpoint=checkpoint)

@@ -89,11 +89,12 @@ def test_variant_grid_limits_only_the_variants():
 
 
 def test_seeds_are_cut_into_chunks_of_at_most_the_bound():
-    chunks = seed_chunks(5, 2)
+    chunks = seed_chunks(0, 5, 2)
     assert [list(c) for c in chunks] == [[0, 1], [2, 3], [4]]
     assert [chunk_name(c) for c in chunks] == ["seeds0-1", "seeds2-3", "seeds4-4"]
     assert all(parse_chunk_name(chunk_name(c)) == c for c in chunks)
-    assert seed_chunks(30, 32) == [range(0, 30)]
+    assert seed_chunks(0, 30, 32) == [range(0, 30)]
+    assert seed_chunks(30, 30, 32) == [range(30, 60)]  # first_seed: a disjoint replication
 
 
 def test_theta_defaults_to_the_width_for_sum_goodness():

@@ -37,7 +37,7 @@ def test_raw_files_have_canonical_md5(tiny_run):
 
 @pytest.mark.slow
 def test_every_treatment_has_its_training_outputs(tiny_run):
-    seeds = list(range(TINY["seeds"]))
+    seeds = list(range(TINY["first_seed"], TINY["first_seed"] + TINY["seeds"]))
     for treatment in tiny_treatments():
         folder = tiny_run / "results" / "train" / treatment.id
         depth = treatment.depth
@@ -51,8 +51,9 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         assert validation.epoch.nunique() == evaluations
         assert validation.accuracy.between(0, 1).all()
 
-        # rows: the layers, the model, and (Forward-Forward) the model without layer 1
-        rows = depth + (2 if treatment.method == "ff" else 1)
+        # rows: the layers, the model, and (Forward-Forward) the model without layer 1 and
+        # (paper recipe) the read-out
+        rows = depth + {"ff": 2, "backprop": 1}[treatment.method] + (treatment.recipe == "paper")
         with np.load(folder / "predictions.npz") as predictions:
             assert predictions["validation"].shape == (
                 len(seeds),
@@ -69,12 +70,16 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         assert weights["seeds"] == seeds and len(weights["weights"]) == depth + read_out
         assert weights["weights"][0].shape[:2] == (len(seeds), 784)
 
+        if treatment.recipe == "paper":
+            features = treatment.width * max(1, depth - 1)  # layers 2..depth, or layer 1
+            assert weights["readout"].shape == (len(seeds), features, 10)
         run = json.loads((folder / "run.json").read_text())
         assert run["seeds"] == seeds and run["device"].startswith("cpu")
         assert {"torch", "python", "snakemake"} <= set(run["versions"])
         assert len(run["jobs"]) == 2  # tiny.yaml trains at most 2 seeds per job
         assert all(len(job["seconds_per_epoch"]) == epochs for job in run["jobs"])
         assert not list(folder.glob("seeds*/checkpoint.pt"))
+        assert ("derived_from" in run) == (treatment.shares_trunk and depth < max(TINY["depths"]))
 
 
 @pytest.mark.slow
@@ -96,8 +101,17 @@ def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
     assert set(metrics.training) == {t.training for t in tiny_treatments()}
     assert set(metrics[metrics.variant == "hard"].negatives) == {"hard"}
     assert set(metrics.treatment) == {t.id for t in tiny_treatments()}
-    assert set(metrics.variant) == {"standard", "greedy", "hard", "greedy, hard", "backprop"}
+    assert set(metrics.variant) == {
+        "standard", "paper recipe", "greedy", "hard", "greedy, hard", "backprop",
+    }  # fmt: skip
     assert set(metrics.method) == {"ff", "backprop"}
+    assert set(metrics.recipe) == {"paper", "adam"}
+    readout = metrics[metrics.metric == "readout_accuracy"]
+    assert set(readout.recipe) == {"paper"} and set(readout.layer) == {"model"}
+    assert set(readout.split) == {"validation", "test"}
+    assert set(metrics[(metrics.split == "train") & (metrics.metric == "separation")].method) == {
+        "ff"
+    }
     assert set(metrics[metrics.variant == "greedy"].treatment) == {
         "mnist-d3-w16-greedy",
         "fashion_mnist-d3-w16-greedy",
@@ -108,7 +122,8 @@ def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
     for _, rows in accuracy.groupby("treatment"):
         depth = rows.depth.iloc[0]
         assert set(rows.layer) == {str(i) for i in range(1, depth + 1)} | {"model"}
-        assert sorted(rows.seed.unique()) == list(range(TINY["seeds"]))
+        first = TINY["first_seed"]
+        assert sorted(rows.seed.unique()) == list(range(first, first + TINY["seeds"]))
     assert metrics.value.notna().all()
     assert metrics[metrics.method == "ff"].theta.notna().all()
 
@@ -137,20 +152,33 @@ def test_statistics_tables_and_summary(tiny_run):
         studies = {verdict.match(line)["study"] for line in lines}
         assert set(TINY["datasets"]) <= studies
     overall = pd.read_csv(stats / "depth_delay_overall.tsv", sep="\t")
+    for table in (delay, correlation, trends, overall):
+        assert set(table.definition) == {"paper", "label"}
+    assert set(overall[overall.definition == "paper"].recipe) == {"paper"}
+    answers = summary.split("## Answers")[1].split("\n## ")[0]
+    assert answers.index("| the paper's recipe and definitions |") < answers.index(
+        "| this project's Adam recipe and label definitions |"
+    )
     # each verdict as the stated rule gives it from the tables, recomputed here
-    for row in overall[overall.variant == "standard"].itertuples():
+    label = overall[overall.definition == "label"]
+    for row in label[label.variant == "standard"].itertuples():
         expected = "not testable" if row.blocks == 0 else "supported"
         if row.blocks and not (row.p_value < 0.05 and row.share_positive > 0.5):
             expected = "not supported"
         line = f"- {row.dataset}, {row.measure.replace('_', ' ')}: **{expected}**"
         assert line in summary.split("## H2")[0], line
-    first = correlation[(correlation.layer == 1) & (correlation.variant == "standard")]
+    first = correlation[
+        (correlation.layer == 1)
+        & (correlation.variant == "standard")
+        & (correlation.definition == "label")
+    ]
     for (dataset, basis, kind), group in first.groupby(["dataset", "basis", "kind"]):
         supported = group.r.median() >= 0.7 and group.significant.mean() >= 0.5
         expected = "supported" if supported else "not supported"
         assert f"- {dataset}, {basis}, {kind}: **{expected}**." in summary
     assert set(zip(overall.method, overall.variant, strict=True)) == {
         ("ff", "standard"),
+        ("ff", "paper recipe"),
         ("ff", "greedy"),
         ("ff", "hard"),
         ("ff", "greedy, hard"),

@@ -125,6 +125,18 @@ class Treatment:
         return parts
 
     @property
+    def shares_trunk(self) -> bool:
+        """Whether its first layers are a shallower treatment's network, step for step: with
+        local losses, inputs detached between layers, each layer initialised from (seed,
+        layer) and batches and negatives from (seed, epoch), layer k never sees a deeper one.
+        Not so with hard negatives (chosen from every layer's goodness), the greedy schedule
+        (a deeper network trains its first layers no differently, but for longer) or backprop
+        (end-to-end gradients)."""
+        return (
+            self.method == "ff" and self.schedule == "simultaneous" and self.negatives == "random"
+        )
+
+    @property
     def is_standard(self) -> bool:
         """The standard training of its method: nothing changed but data set, depth, width."""
         return not self.changes()
@@ -237,10 +249,41 @@ def treatments(config: dict) -> list[Treatment]:
     ]
 
 
-def seed_chunks(n_seeds: int, max_per_job: int) -> list[range]:
-    """Seeds 0..n-1 cut into consecutive ranges of at most `max_per_job`."""
+def trunks(grid: list[Treatment]) -> dict[str, Treatment]:
+    """For each treatment of the grid that shares its trunk, the deepest treatment of its
+    family (every field equal but depth), which trains for all of them; itself if deepest."""
+    deepest: dict[Treatment, Treatment] = {}
+    for treatment in grid:
+        if treatment.shares_trunk:
+            family = dataclasses.replace(treatment, depth=0)
+            if family not in deepest or treatment.depth > deepest[family].depth:
+                deepest[family] = treatment
+    return {
+        treatment.id: deepest[dataclasses.replace(treatment, depth=0)]
+        for treatment in grid
+        if treatment.shares_trunk
+    }
+
+
+def prefix_depths(grid: list[Treatment], treatment: Treatment) -> tuple[int, ...]:
+    """The shallower depths of the grid that `treatment` trains for (ff.config.trunks)."""
+    trunk_of = trunks(grid)
+    return tuple(
+        sorted(
+            other.depth
+            for other in grid
+            if other.id in trunk_of and trunk_of[other.id] == treatment and other != treatment
+        )
+    )
+
+
+def seed_chunks(first_seed: int, n_seeds: int, max_per_job: int) -> list[range]:
+    """Seeds first_seed .. first_seed + n_seeds - 1 cut into consecutive ranges of at most
+    `max_per_job`."""
+    end = first_seed + n_seeds
     return [
-        range(start, min(start + max_per_job, n_seeds)) for start in range(0, n_seeds, max_per_job)
+        range(start, min(start + max_per_job, end))
+        for start in range(first_seed, end, max_per_job)
     ]
 
 
@@ -255,7 +298,11 @@ def parse_chunk_name(name: str) -> range:
     return range(int(match[1]), int(match[2]) + 1)
 
 
-def config_hash(treatment: Treatment, settings: TrainSettings, seeds: range) -> str:
+def config_hash(
+    treatment: Treatment, settings: TrainSettings, seeds: range, prefix_depths: tuple = ()
+) -> str:
     """Identifies a run's inputs, so a checkpoint from other settings is never resumed."""
     payload = {"treatment": asdict(treatment), "settings": asdict(settings), "seeds": list(seeds)}
+    if prefix_depths:
+        payload["prefix_depths"] = list(prefix_depths)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

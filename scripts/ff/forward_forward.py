@@ -195,30 +195,48 @@ class BatchedFF(torch.nn.Module):
         return g.view(seeds, self.depth, N_CLASSES, n).transpose(2, 3)
 
 
-def evaluate_ff(model: BatchedFF, data: EvalSet, theta: float) -> Evaluation:
+def evaluate_ff(
+    model: BatchedFF, data: EvalSet, theta: float, prefix_depths: tuple[int, ...] = ()
+) -> Evaluation:
     """Each layer's label choice (highest goodness), the model's (goodness summed over all
     layers, and over all but the first), and per layer the loss, the mean goodness of positive
-    and negative samples and their separation by theta."""
+    and negative samples and their separation by theta; and the model of each of the
+    networks made of the first `prefix_depths` layers."""
     seeds, width = len(model.seeds), model.width
     chunk = evaluation_chunk(data.body.device, seeds * N_CLASSES * width * 4 * 2)
     g = model.label_goodness(data.body, chunk=chunk)  # [S, depth, n, 10]
-    model_all = g.sum(1).argmax(-1)
-    model_skip_first = g[:, 1:].sum(1).argmax(-1) if model.depth > 1 else model_all
-    predictions = torch.cat([g.argmax(-1), model_all[:, None], model_skip_first[:, None]], 1)
-    accuracy = (predictions == data.labels).float().mean(-1)  # [S, depth + 2]
+    layer_predictions = g.argmax(-1)  # [S, depth, n]
+    accuracy = (layer_predictions == data.labels).float().mean(-1)  # [S, depth]
+    whole = prefix_model(g, data.labels)
     g_pos = g.gather(-1, data.labels.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
     g_neg = g.gather(-1, data.wrong.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
     separation = ((g_pos > theta).float().mean(-1) + (g_neg < theta).float().mean(-1)) / 2
     return Evaluation(
-        predictions=predictions.to(torch.uint8),
+        predictions=torch.cat([layer_predictions.to(torch.uint8), whole.predictions], 1),
         layers={
-            "accuracy": accuracy[:, : model.depth],
+            "accuracy": accuracy,
             "loss": ff_loss(g_pos, g_neg, theta),
             "goodness_pos": g_pos.mean(-1),
             "goodness_neg": g_neg.mean(-1),
             "separation": separation,
         },
-        model={"accuracy": accuracy[:, model.depth], "accuracy_skip_first": accuracy[:, -1]},
+        model=whole.model,
+        prefixes={depth: prefix_model(g[:, :depth], data.labels) for depth in prefix_depths},
+    )
+
+
+def prefix_model(g: torch.Tensor, labels: torch.Tensor) -> Evaluation:
+    """The model rows of the network made of the layers of goodness g [S, depth, n, 10]: its
+    predictions [S, 2, n] (goodness summed over all layers, and over all but the first) and
+    their accuracy."""
+    model_all = g.sum(1).argmax(-1)
+    model_skip_first = g[:, 1:].sum(1).argmax(-1) if g.shape[1] > 1 else model_all
+    predictions = torch.stack([model_all, model_skip_first], 1)
+    accuracy = (predictions == labels).float().mean(-1)
+    return Evaluation(
+        predictions=predictions.to(torch.uint8),
+        layers={},
+        model={"accuracy": accuracy[:, 0], "accuracy_skip_first": accuracy[:, 1]},
     )
 
 
@@ -234,11 +252,12 @@ class FFTrainer(Trainer):
         splits: Splits,
         device: torch.device,
         wrong_labels: np.ndarray | None = None,
+        prefix_depths: tuple[int, ...] = (),
     ):
         """wrong_labels: uint8 [S, epochs, 50000], the random negatives of each seed (None for
-        hard negatives, which the network picks at every step)."""
+        hard negatives, which the network picks at every step); prefix_depths: see Trainer."""
         self.theta = treatment.theta_for(settings.goodness)
-        super().__init__(treatment, settings, seeds, splits, device)
+        super().__init__(treatment, settings, seeds, splits, device, prefix_depths)
         self.wrong_labels = None
         if treatment.negatives == "random":
             if wrong_labels is None:
@@ -260,7 +279,7 @@ class FFTrainer(Trainer):
         return BatchedFF(self.seeds, t.depth, t.width, self.settings.goodness)
 
     def evaluate(self, data: EvalSet) -> Evaluation:
-        return evaluate_ff(self.model, data, self.theta)
+        return evaluate_ff(self.model, data, self.theta, self.prefix_depths)
 
     def active_layers(self, epoch: int) -> tuple[int, int]:
         """[first, last) layers trained in `epoch`: all at once, or one at a time if greedy."""

@@ -49,17 +49,19 @@ class EvalSet:
 class Evaluation:
     """One evaluation of all seeds: predictions [S, rows, n] (the layers, the model, and for
     Forward-Forward the model without its first layer), metrics per layer [S, depth] and of
-    the model [S], by name."""
+    the model [S], by name; and by depth, the model of each shallower network that shares
+    this one's first layers (`Trainer.prefix_depths`): its model rows only."""
 
     predictions: torch.Tensor
     layers: dict[str, torch.Tensor]
     model: dict[str, torch.Tensor]
+    prefixes: dict[int, Evaluation] = field(default_factory=dict)
 
     def rows(self, seeds: list[int], split: str, epoch: float, step: int) -> list[dict]:
         """History rows: one per seed and layer, plus the model."""
         layers = {name: value.cpu().numpy() for name, value in self.layers.items()}
         model = {name: value.cpu().numpy() for name, value in self.model.items()}
-        depth = next(iter(layers.values())).shape[1]
+        depth = next(iter(layers.values())).shape[1] if layers else 0
         rows = []
         for s, seed in enumerate(seeds):
             base = {"seed": seed, "epoch": epoch, "step": step, "split": split}
@@ -114,6 +116,8 @@ class TrainingResult:
     eval_seconds: float = 0.0
     epochs_done: int = 0
     resumed_from_epoch: int = 0
+    # by depth, the model rows and predictions of each shallower network sharing these layers
+    prefixes: dict[int, TrainingResult] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,18 @@ class Trainer:
         seeds: list[int] | range,
         splits: Splits,
         device: torch.device,
+        prefix_depths: tuple[int, ...] = (),
     ):
+        """prefix_depths: shallower depths whose networks are this one's first layers, step for
+        step (ff.config.trunks); their model is evaluated too, so that they need no training
+        of their own."""
         self.treatment, self.settings, self.device = treatment, settings, device
         self.seeds = list(seeds)
+        self.prefix_depths = tuple(sorted(prefix_depths))
+        if any(not 1 <= depth < treatment.depth for depth in self.prefix_depths):
+            raise ValueError(f"prefix depths {prefix_depths} must lie below {treatment.depth}")
+        if self.prefix_depths and not treatment.shares_trunk:
+            raise ValueError(f"{treatment.id} does not share its first layers with shallower runs")
         n = min(settings.train_size, len(splits.train_y))
         self.n_train = n
         self.train_body = to_body(splits.train_x[:n], device)
@@ -150,7 +163,8 @@ class Trainer:
         self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
         self.model = self.build_model().to(device)
         self.optimizer = self.build_optimizer()
-        self.hash = config_hash(treatment, settings, range(self.seeds[0], self.seeds[-1] + 1))
+        seed_range = range(self.seeds[0], self.seeds[-1] + 1)
+        self.hash = config_hash(treatment, settings, seed_range, self.prefix_depths)
         self.steps_per_epoch = n // settings.batch_size
         if self.steps_per_epoch == 0:
             raise ValueError(
@@ -225,6 +239,10 @@ class Trainer:
             "biases": [b.detach().cpu()[:, 0, :] for b in self.model.biases],  # [S, out]
         }
 
+    def prefix_weights(self, depth: int) -> dict:
+        """What the network of the first `depth` layers has beyond those layers' weights."""
+        return {}
+
     def batch_indices(self, epoch: int) -> torch.Tensor:
         """[steps, S, batch] indices into the training images, each seed in its own order."""
         batch, steps = self.settings.batch_size, self.steps_per_epoch
@@ -240,6 +258,7 @@ class Trainer:
         result = self.load_checkpoint(checkpoint)
         if result is None:
             result = TrainingResult([], [], [])
+            result.prefixes = {depth: TrainingResult([], [], []) for depth in self.prefix_depths}
             self._record_validation(result, 0.0, 0)
         eval_points = evaluation_steps(self.steps_per_epoch, self.settings.evals_per_epoch)
         for epoch in range(result.epochs_done, total_epochs):
@@ -280,6 +299,10 @@ class Trainer:
         end = float(total_epochs), total_epochs * self.steps_per_epoch
         result.history += test.rows(self.seeds, "test", *end)
         result.test_predictions = test.predictions.cpu().numpy()
+        for depth, prefix in test.prefixes.items():
+            result.prefixes[depth].history += prefix.rows(self.seeds, "test", *end)
+            result.prefixes[depth].test_predictions = prefix.predictions.cpu().numpy()
+            result.prefixes[depth].weights = self.prefix_weights(depth)
         result.weights = self.weights()
         return result
 
@@ -289,6 +312,9 @@ class Trainer:
         result.history += ev.rows(self.seeds, "validation", epoch, step)
         result.validation_predictions.append(ev.predictions.cpu().numpy())
         result.evaluation_epochs.append(epoch)
+        for depth, prefix in ev.prefixes.items():
+            result.prefixes[depth].history += prefix.rows(self.seeds, "validation", epoch, step)
+            result.prefixes[depth].validation_predictions.append(prefix.predictions.cpu().numpy())
         return ev.model["accuracy"].cpu().numpy()
 
     def _check_divergence(self, losses: torch.Tensor, epoch: int, first_step: int) -> None:
@@ -315,6 +341,15 @@ class Trainer:
             "seconds_per_epoch": result.seconds_per_epoch,
             "eval_seconds": result.eval_seconds,
             "epochs_done": result.epochs_done,
+            "prefixes": {
+                depth: {
+                    "history": prefix.history,
+                    "validation_predictions": torch.from_numpy(
+                        np.stack(prefix.validation_predictions)
+                    ),
+                }
+                for depth, prefix in result.prefixes.items()
+            },
         }
         partial = Path(f"{path}.partial")
         torch.save(state, partial)
@@ -340,4 +375,12 @@ class Trainer:
             eval_seconds=state["eval_seconds"],
             epochs_done=state["epochs_done"],
             resumed_from_epoch=state["epochs_done"],
+            prefixes={
+                depth: TrainingResult(
+                    history=prefix["history"],
+                    validation_predictions=list(prefix["validation_predictions"].cpu().numpy()),
+                    evaluation_epochs=state["evaluation_epochs"],
+                )
+                for depth, prefix in state["prefixes"].items()
+            },
         )

@@ -40,7 +40,8 @@ def versions() -> dict:
 
 
 def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
-    """paths: by the names of TRAIN_OUTPUTS."""
+    """paths: by the names of TRAIN_OUTPUTS, and `prefixes`: what the shallower networks
+    made of the first layers need beyond those layers' outputs (`derive_outputs`)."""
     write_table(pd.DataFrame(result.history).reindex(columns=HISTORY_COLUMNS), paths["history"])
     np.savez_compressed(
         paths["predictions"],
@@ -58,6 +59,58 @@ def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
         "versions": versions(),
     }
     Path(paths["run"]).write_text(json.dumps(run, indent=2) + "\n")
+    prefixes = {
+        depth: {
+            "history": prefix.history,
+            "validation": torch.from_numpy(np.stack(prefix.validation_predictions, 1)),
+            "test": torch.from_numpy(prefix.test_predictions),
+            "weights": prefix.weights,
+        }
+        for depth, prefix in result.prefixes.items()
+    }
+    torch.save(prefixes, paths["prefixes"])
+
+
+def derive_outputs(trunk: dict, depth: int, paths: dict, run_info: dict) -> None:
+    """The outputs of the network made of the first `depth` layers of a trained one, from that
+    one's outputs `trunk` (by the names of TRAIN_OUTPUTS and `prefixes`): its layers' rows and
+    predictions as they are, its model's from `prefixes`."""
+    prefix = torch.load(trunk["prefixes"], weights_only=True)[depth]
+    history = read_table(trunk["history"])
+    layers = {str(layer) for layer in range(1, depth + 1)}
+    history = history[history.layer.isin(layers) | (history.layer == "model")].reset_index(
+        drop=True
+    )
+    model = pd.DataFrame(prefix["history"]).reindex(columns=HISTORY_COLUMNS)
+    is_model = (history.layer == "model").to_numpy()
+    keys = ["seed", "split", "step"]
+    if not model[keys].equals(history.loc[is_model, keys].reset_index(drop=True)):
+        raise ValueError(f"{trunk['prefixes']} does not match {trunk['history']}: rerun training")
+    history.loc[is_model, METRIC_COLUMNS] = model[METRIC_COLUMNS].to_numpy(dtype=float)
+    write_table(history, paths["history"])
+
+    with np.load(trunk["predictions"]) as archive:
+        np.savez_compressed(
+            paths["predictions"],
+            validation=np.concatenate(
+                [archive["validation"][:, :, :depth], prefix["validation"].numpy()], 2
+            ),
+            epochs=archive["epochs"],
+            test=np.concatenate([archive["test"][:, :depth], prefix["test"].numpy()], 1),
+            seeds=archive["seeds"],
+        )
+    weights = load_weights(trunk["weights"])
+    torch.save(
+        {
+            "seeds": weights["seeds"],
+            "weights": weights["weights"][:depth],
+            "biases": weights["biases"][:depth],
+            **prefix["weights"],
+        },
+        paths["weights"],
+    )
+    run = json.loads(Path(trunk["run"]).read_text())
+    Path(paths["run"]).write_text(json.dumps(run | run_info, indent=2) + "\n")
 
 
 def load_weights(path: Path) -> dict:

@@ -59,17 +59,38 @@ def cooled_down(learning_rate: float, epoch: int, epochs: int) -> float:
     return learning_rate
 
 
+def readout_input(normalised: list[torch.Tensor], depth: int) -> torch.Tensor:
+    """The read-out's input for a network of `depth` layers: the normalised activities of
+    layers 2..depth (layer 1 if depth is 1), concatenated."""
+    return torch.cat(normalised[1:depth] if depth > 1 else normalised[:1], -1)
+
+
 class PaperFF(BatchedFF):
     """`depth` layers of `width` units for each seed, their peer-normalisation running means
-    [depth, S, width] and the read-out [S, features, 10]."""
+    [depth, S, width], the read-out [S, features, 10], and one read-out for each of the
+    networks made of its first `prefix_depths` layers (trained on the same activities)."""
 
-    def __init__(self, seeds: list[int], depth: int, width: int):
+    def __init__(
+        self, seeds: list[int], depth: int, width: int, prefix_depths: tuple[int, ...] = ()
+    ):
         super().__init__(seeds, depth, width, "sum", init=init_layer_normal)
         self.register_buffer(
             "running_means", torch.full((depth, len(seeds), width), PAPER.peer_start)
         )
-        features = width * max(1, depth - 1)
-        self.readout = torch.nn.Parameter(torch.zeros(len(seeds), features, N_CLASSES))
+        self.prefix_depths = tuple(prefix_depths)
+
+        def readout(depth: int) -> torch.nn.Parameter:
+            features = width * max(1, depth - 1)
+            return torch.nn.Parameter(torch.zeros(len(seeds), features, N_CLASSES))
+
+        self.readout = readout(depth)
+        self.prefix_readouts = torch.nn.ParameterList([readout(d) for d in self.prefix_depths])
+
+    def readouts(self) -> dict[int, torch.nn.Parameter]:
+        """Every read-out by the depth of the network it reads: this one's and its prefixes'."""
+        return {self.depth: self.readout} | dict(
+            zip(self.prefix_depths, self.prefix_readouts, strict=True)
+        )
 
     def input_inv_rms(
         self, body: torch.Tensor, label_square: float = 1.0, body_square: torch.Tensor = None
@@ -85,12 +106,11 @@ class PaperFF(BatchedFF):
         """1 / (RMS + eps) of an activity [..., 1] from its goodness [...]."""
         return (1 / ((g / self.width).sqrt() + RMS_EPS)).unsqueeze(-1)
 
-    def neutral_features(
+    def neutral_activities(
         self, body_square: torch.Tensor, body_product: torch.Tensor
-    ) -> torch.Tensor:
-        """The read-out's input [S, n, features]: the normalised activities of layers 2..depth
-        (layer 1 if depth is 1) for the neutral input, from the body's sum of squares
-        [S|1, n, 1] and its product with the first weight [S, n, width]."""
+    ) -> list[torch.Tensor]:
+        """Every layer's normalised activity [S, n, width] for the neutral input, from the
+        body's sum of squares [S|1, n, 1] and its product with the first weight [S, n, width]."""
         label_rows = self.weights[0][:, :N_CLASSES].sum(1, keepdim=True)  # [S, 1, width]
         neutral_square = N_CLASSES * PAPER.neutral_label**2
         inv_rms = self.input_inv_rms(None, neutral_square, body_square)
@@ -101,7 +121,7 @@ class PaperFF(BatchedFF):
             activity = torch.baddbmm(self.biases[layer], normalised[-1], self.weights[layer])
             activity = activity.relu_()
             normalised.append(activity * self.inv_rms_of(activity.square().sum(-1)))
-        return torch.cat(normalised[1:] if self.depth > 1 else normalised, -1)
+        return normalised
 
     @torch.no_grad()
     def train_gradients(
@@ -166,27 +186,33 @@ class PaperFF(BatchedFF):
             else:
                 torch.bmm(activity_in.mT, d_product, out=grad_of(weight))
             inv_rms = self.inv_rms_of(g)
-        features = self.neutral_features(body_square, body_product)
-        logits = torch.bmm(features, self.readout)
-        cross_entropy = F.cross_entropy(logits.mT, labels, reduction="none").mean(-1)
-        d_logits = (logits.softmax(-1) - F.one_hot(labels, N_CLASSES).to(logits.dtype)) / batch
-        torch.bmm(features.mT, d_logits, out=grad_of(self.readout))
+        normalised = self.neutral_activities(body_square, body_product)
+        targets = F.one_hot(labels, N_CLASSES).to(body.dtype)
+        for depth, readout in self.readouts().items():
+            features = readout_input(normalised, depth)
+            logits = torch.bmm(features, readout)
+            d_logits = (logits.softmax(-1) - targets) / batch
+            torch.bmm(features.mT, d_logits, out=grad_of(readout))
+            if depth == self.depth:
+                cross_entropy = F.cross_entropy(logits.mT, labels, reduction="none").mean(-1)
         return torch.stack(losses), torch.stack(goodnesses), totals + cross_entropy
 
     @torch.no_grad()
-    def readout_predictions(self, body: torch.Tensor, chunk: int) -> torch.Tensor:
-        """The read-out's label for images body [n, IMAGE_SIZE] (the same for every seed):
-        [S, n]."""
+    def readout_predictions(self, body: torch.Tensor, chunk: int) -> dict[int, torch.Tensor]:
+        """Each read-out's label for images body [n, IMAGE_SIZE] (the same for every seed):
+        [S, n] by the depth of the network it reads."""
         seeds, width = len(self.seeds), self.width
         first = self.weights[0].permute(1, 0, 2).reshape(IMAGE_SIZE, seeds * width)
-        out = []
+        out = {depth: [] for depth in self.readouts()}
         for start in range(0, body.shape[0], chunk):
             part = body[start : start + chunk]
             product = (part @ first).view(len(part), seeds, width).transpose(0, 1)
             square = part.square().sum(-1, keepdim=True)
-            logits = torch.bmm(self.neutral_features(square, product), self.readout)
-            out.append(logits.argmax(-1))
-        return torch.cat(out, -1)
+            normalised = self.neutral_activities(square, product)
+            for depth, readout in self.readouts().items():
+                logits = torch.bmm(readout_input(normalised, depth), readout)
+                out[depth].append(logits.argmax(-1))
+        return {depth: torch.cat(parts, -1) for depth, parts in out.items()}
 
 
 class PaperFFTrainer(FFTrainer):
@@ -197,7 +223,8 @@ class PaperFFTrainer(FFTrainer):
         self.train_square = self.train_body.square().sum(-1, keepdim=True)  # [n, 1]
 
     def build_model(self) -> PaperFF:
-        return PaperFF(self.seeds, self.treatment.depth, self.treatment.width)
+        t = self.treatment
+        return PaperFF(self.seeds, t.depth, t.width, self.prefix_depths)
 
     def build_optimizer(self) -> torch.optim.Optimizer:
         layers = [*self.model.weights, *self.model.biases]
@@ -205,7 +232,7 @@ class PaperFFTrainer(FFTrainer):
             [
                 {"params": layers, "lr": PAPER.learning_rate, "weight_decay": PAPER.weight_decay},
                 {
-                    "params": [self.model.readout],
+                    "params": list(self.model.readouts().values()),
                     "lr": PAPER.readout_learning_rate,
                     "weight_decay": PAPER.readout_weight_decay,
                 },
@@ -228,16 +255,23 @@ class PaperFFTrainer(FFTrainer):
     def evaluate(self, data: EvalSet) -> Evaluation:
         """Forward-Forward's evaluation (ff.forward_forward.evaluate_ff) and the read-out's:
         predictions gain a last row, the read-out's label."""
-        ev = evaluate_ff(self.model, data, self.theta)
+        ev = evaluate_ff(self.model, data, self.theta, self.prefix_depths)
         chunk = evaluation_chunk(data.body.device, len(self.seeds) * self.model.width * 4 * 4)
-        readout = self.model.readout_predictions(data.body, chunk)  # [S, n]
-        ev.model["readout_accuracy"] = (readout == data.labels).float().mean(-1)
-        ev.predictions = torch.cat([ev.predictions, readout.to(torch.uint8)[:, None]], 1)
+        readouts = self.model.readout_predictions(data.body, chunk)  # [S, n] by depth
+        for depth, network in [(self.model.depth, ev), *ev.prefixes.items()]:
+            readout = readouts[depth]
+            network.model["readout_accuracy"] = (readout == data.labels).float().mean(-1)
+            network.predictions = torch.cat(
+                [network.predictions, readout.to(torch.uint8)[:, None]], 1
+            )
         return ev
 
     def weights(self) -> dict:
         """The layers' weights and biases, and the read-out [S, features, 10]."""
         return super().weights() | {"readout": self.model.readout.detach().cpu()}
+
+    def prefix_weights(self, depth: int) -> dict:
+        return {"readout": self.model.readouts()[depth].detach().cpu()}
 
     def divergence_advice(self) -> str:
         return (

@@ -17,8 +17,10 @@ from ff.config import (
     TrainSettings,
     chunk_name,
     parse_chunk_name,
+    prefix_depths,
     seed_chunks,
     treatments,
+    trunks,
 )
 from ff.data import RAW_FILES
 from ff.outputs import TRAIN_OUTPUTS
@@ -33,16 +35,31 @@ if (
         f"of analysis.delay_fractions {config['analysis']['delay_fractions']}: add it there"
     )
 TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
+# A treatment whose network is the first layers of a deeper one's is derived from that one's
+# run instead of trained (ff.config.Treatment.shares_trunk); the deeper one trains for both.
+DERIVED = {
+    treatment: trunk.id
+    for treatment, trunk in trunks(list(TREATMENTS.values())).items()
+    if trunk.id != treatment
+}
+TRAINED = [treatment for treatment in TREATMENTS if treatment not in DERIVED]
 SEED_CHUNKS = [
     chunk_name(chunk)
-    for chunk in seed_chunks(config["seeds"], TRAIN_SETTINGS.max_seeds_per_job)
+    for chunk in seed_chunks(
+        config["first_seed"], config["seeds"], TRAIN_SETTINGS.max_seeds_per_job
+    )
 ]
 FIGURES = yaml.safe_load(Path(workflow.basedir, "workflow", "figures.yaml").read_text())
 
 
+def one_of(ids):
+    """A wildcard pattern matching exactly these ids (none if empty)."""
+    return "|".join(map(re.escape, ids)) or "(?!)"
+
+
 wildcard_constraints:
     dataset="|".join(config["datasets"]),
-    treatment="|".join(map(re.escape, TREATMENTS)),
+    treatment=one_of(TREATMENTS),
     chunk="|".join(SEED_CHUNKS),
     seed=r"\d+",
     strategy="random",
@@ -98,6 +115,37 @@ def train_outputs(folder, temporary=False):
     """The training outputs in `folder`, by name; `temporary`: removed once joined."""
     mark = temp if temporary else str
     return {name: mark(f"{folder}/{file}") for name, file in TRAIN_OUTPUTS.items()}
+
+
+def trained_chunk_outputs(folder):
+    """What a training job writes: its treatment's outputs, and what the networks made of its
+    first layers need (`prefixes`), all removed once used."""
+    return train_outputs(folder, temporary=True) | {
+        "prefixes": temp(f"{folder}/prefixes.pt")
+    }
+
+
+def prefix_depths_of(wildcards):
+    """The shallower depths whose treatments this training job's run also serves."""
+    return prefix_depths(list(TREATMENTS.values()), treatment_of(wildcards))
+
+
+def trunk_chunk(wildcards):
+    """The outputs of the training job that a derived treatment's seeds come from."""
+    folder = f"results/train/{DERIVED[wildcards.treatment]}/{wildcards.chunk}"
+    return {name: str(path) for name, path in trained_chunk_outputs(folder).items()}
+
+
+def depth_of(wildcards):
+    return treatment_of(wildcards).depth
+
+
+def derived_run_info(wildcards):
+    return {
+        "treatment": wildcards.treatment,
+        "derived_from": DERIVED[wildcards.treatment],
+        "depth": treatment_of(wildcards).depth,
+    }
 
 
 def train_gpus(wildcards):

@@ -1,5 +1,7 @@
 # train_seeds: one (GPU) job per chunk of at most training.max_seeds_per_job seeds, all its
-# seeds trained as one batched computation. train: the treatment's outputs, seed chunks joined.
+# seeds trained as one batched computation. derive_seeds: a treatment whose network is the
+# first layers of a deeper one's, from that one's job. train: the treatment's outputs, seed
+# chunks joined.
 
 
 rule train_seeds:
@@ -7,11 +9,13 @@ rule train_seeds:
         data=dataset_of_treatment,
         negatives=negatives_of_chunk,
     output:
-        **train_outputs("results/train/{treatment}/{chunk}", temporary=True),
+        **trained_chunk_outputs("results/train/{treatment}/{chunk}"),
     log:
         "logs/train_seeds/{treatment}/{chunk}.log",
     benchmark:
         "benchmarks/train_seeds/{treatment}/{chunk}.tsv"
+    wildcard_constraints:
+        treatment=one_of(TRAINED),
     conda:
         "../../envs/train.yaml"
     threads: 4
@@ -23,8 +27,28 @@ rule train_seeds:
         treatment=treatment_params,
         settings=config["training"],
         checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
+        prefix_depths=prefix_depths_of,
     script:
         "../../scripts/train_seeds.py"
+
+
+rule derive_seeds:
+    input:
+        unpack(trunk_chunk),
+    output:
+        **train_outputs("results/train/{treatment}/{chunk}", temporary=True),
+    log:
+        "logs/derive_seeds/{treatment}/{chunk}.log",
+    wildcard_constraints:
+        treatment=one_of(DERIVED),
+    localrule: True
+    conda:
+        "../../envs/train.yaml"
+    params:
+        depth=depth_of,
+        run_info=derived_run_info,
+    script:
+        "../../scripts/derive_seeds.py"
 
 
 rule train:

@@ -1,0 +1,74 @@
+"""Depth treatments trained once: layers 1..d of a deeper network are the depth-d network, so
+a shallower treatment is derived from the deeper one's run (rule derive_seeds)."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from ff.config import TrainSettings, Treatment, prefix_depths, trunks
+from ff.methods import trainer_class
+from ff.metrics import read_table
+from ff.negatives import random_wrong_labels
+from ff.outputs import TRAIN_OUTPUTS, derive_outputs, write_outputs
+
+CPU = torch.device("cpu")
+SETTINGS = TrainSettings(batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=300)
+
+
+def outputs(folder, prefixes=False) -> dict:
+    folder.mkdir()
+    paths = {name: str(folder / file) for name, file in TRAIN_OUTPUTS.items()}
+    return paths | ({"prefixes": str(folder / "prefixes.pt")} if prefixes else {})
+
+
+def train(treatment, splits, paths, prefix_depths=()):
+    seeds = [0, 1]
+    negatives = np.stack([random_wrong_labels(splits.train_y, s, treatment.epochs) for s in seeds])
+    trainer = trainer_class(treatment)(
+        treatment, SETTINGS, seeds, splits, CPU, wrong_labels=negatives, prefix_depths=prefix_depths
+    )
+    write_outputs(trainer.run(), paths, {"treatment": treatment.id})
+
+
+@pytest.mark.parametrize("recipe", ["adam", "paper"])
+def test_a_derived_depth_equals_that_depth_trained_alone(mnist_splits, tmp_path, recipe):
+    deep = Treatment("mnist", 3, 32, recipe=recipe, epochs=2)
+    trunk, derived, alone = (outputs(tmp_path / name, name == "trunk") for name in
+                             ("trunk", "derived", "alone"))  # fmt: skip
+    train(deep, mnist_splits, trunk, prefix_depths=(1, 2))
+    derive_outputs(trunk, 2, derived, {"treatment": "derived"})
+    train(replace(deep, depth=2), mnist_splits, alone | {"prefixes": str(tmp_path / "p.pt")})
+
+    pd.testing.assert_frame_equal(read_table(derived["history"]), read_table(alone["history"]))
+    with np.load(derived["predictions"]) as got, np.load(alone["predictions"]) as expected:
+        for key in ("validation", "test", "epochs", "seeds"):
+            np.testing.assert_array_equal(got[key], expected[key])
+    got = torch.load(derived["weights"], weights_only=True)
+    expected = torch.load(alone["weights"], weights_only=True)
+    assert got.keys() == expected.keys()
+    for key in ("weights", "biases"):
+        for a, b in zip(got[key], expected[key], strict=True):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+    if recipe == "paper":  # one read-out per depth, trained on the same trunk
+        torch.testing.assert_close(got["readout"], expected["readout"], rtol=0, atol=0)
+    run = json.loads((tmp_path / "derived" / "run.json").read_text())
+    assert run["treatment"] == "derived"
+
+
+def test_only_what_shares_its_first_layers_is_derived():
+    grid = [
+        Treatment("mnist", depth, 8, **changes)
+        for depth in (2, 3, 4)
+        for changes in ({}, {"recipe": "paper"}, {"negatives": "hard"}, {"schedule": "greedy"},
+                        {"method": "backprop"})
+    ]  # fmt: skip
+    trunk_of = trunks(grid)
+    assert {trunk.id for trunk in trunk_of.values()} == {"mnist-d4-w8", "mnist-d4-w8-paper"}
+    assert trunk_of["mnist-d2-w8-paper"].id == "mnist-d4-w8-paper"
+    assert not any(key.endswith(("-hard", "-greedy", "-backprop")) for key in trunk_of)
+    assert prefix_depths(grid, Treatment("mnist", 4, 8)) == (2, 3)
+    assert prefix_depths(grid, Treatment("mnist", 4, 8, negatives="hard")) == ()
