@@ -5,8 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ff.forward_forward import BatchedFF, ff_loss, goodness
+from ff.forward_forward import BatchedFF, evaluate_ff, ff_loss, goodness
 from ff.layers import input_inv_rms, label_free, overlay_label, rms_normalize
+from ff.loop import EvalSet
 
 
 def test_goodness_sum_and_mean_of_squares():
@@ -131,3 +132,43 @@ def test_each_seed_has_its_own_initialisation_independent_of_the_batch():
     assert not torch.equal(batch.weights[0][0], batch.weights[0][1])
     bound = 1 / np.sqrt(784)
     assert batch.weights[0].abs().max() <= bound
+
+
+def test_evaluation_metrics_equal_a_direct_computation_on_a_tiny_network():
+    """evaluate_ff's per-layer loss, goodness of positives and negatives, separation and
+    accuracies, and its predictions, against the textbook forward pass of each seed."""
+    torch.manual_seed(1)
+    model = BatchedFF(seeds=[0, 3], depth=2, width=6)
+    with torch.no_grad():  # labels that matter, so that the label choice has no near ties
+        model.weights[0][:, :10] *= 30
+    images = label_free(torch.rand(9, 784))
+    labels = torch.randint(0, 10, (9,))
+    wrong = (labels + torch.randint(1, 10, (9,))) % 10
+    data = EvalSet(body=images, labels=labels, wrong=wrong)
+    theta = 6.0
+    ev = evaluate_ff(model, data, theta)
+    for s in range(2):
+        g = torch.stack(
+            [torch.stack(naive_layer_goodness(model, s, images, label)) for label in range(10)],
+            -1,
+        )  # [depth, n, 10]
+        g_pos = g.gather(-1, labels.view(1, -1, 1).expand(2, -1, 1))[..., 0]
+        g_neg = g.gather(-1, wrong.view(1, -1, 1).expand(2, -1, 1))[..., 0]
+        sp = F.softplus
+        expected = {
+            "loss": (sp(theta - g_pos) + sp(g_neg - theta)).mean(-1),
+            "goodness_pos": g_pos.mean(-1),
+            "goodness_neg": g_neg.mean(-1),
+            "separation": ((g_pos > theta).float().mean(-1) + (g_neg < theta).float().mean(-1)) / 2,
+            "accuracy": (g.argmax(-1) == labels).float().mean(-1),
+        }
+        for name, value in expected.items():
+            torch.testing.assert_close(ev.layers[name][s], value, rtol=1e-4, atol=1e-4)
+        for row, summed in ((2, g.sum(0)), (3, g[1:].sum(0))):  # the model, and without layer 1
+            top_two = summed.topk(2, -1).values
+            clear = top_two[:, 0] - top_two[:, 1] > 1e-4  # a near tie may go either way
+            assert clear.sum() >= 7
+            predicted = ev.predictions[s, row].long()
+            assert torch.equal(predicted[clear], summed.argmax(-1)[clear])
+        accuracy = (ev.predictions[s, 2].long() == labels).float().mean()
+        assert ev.model["accuracy"][s] == accuracy

@@ -103,6 +103,12 @@ def test_hard_negatives_are_the_most_plausible_wrong_labels(mnist_splits):
     others = g.clone().scatter(-1, labels.unsqueeze(-1), float("-inf"))
     assert torch.equal(g_chosen, others.max(-1).values)
     assert not torch.equal(g_chosen, g_true)
+    # where the true label is the network's favourite, the runner-up is chosen, never the label
+    favourite = g.argmax(-1)
+    chosen = trainer.hard_negatives(body, favourite)
+    assert not (chosen == favourite).any()
+    runner_up = g.topk(2, -1).indices[..., 1]
+    assert torch.equal(chosen, runner_up)
 
 
 def test_training_on_hard_negatives_learns(mnist_splits):
