@@ -95,6 +95,26 @@ class BatchedFF(torch.nn.Module):
         mean_square = g if self.goodness_kind == "mean" else g / self.width
         return torch.rsqrt(mean_square + RMS_EPS).unsqueeze(-1)
 
+    def write_weight_grad(
+        self,
+        layer: int,
+        d_product: torch.Tensor,
+        body: torch.Tensor,
+        onehot: torch.Tensor,
+        activity_in: torch.Tensor | None,
+    ) -> None:
+        """`layer`'s weight gradient from the loss's gradient by its product [S, 2B, H]
+        (positives, then negatives): layer 1's input is the image body, shared by both, and
+        the one-hot label rows [S, 2B, 10]; a deeper layer's is the activity below it."""
+        weight = self.weights[layer]
+        if layer == 0:
+            batch = body.shape[1]
+            shared = d_product[:, :batch] + d_product[:, batch:]
+            torch.bmm(body.mT, shared, out=grad_of(weight))  # label rows: 0
+            weight.grad[:, :N_CLASSES] += torch.bmm(onehot.mT, d_product)
+        else:
+            torch.bmm(activity_in.mT, d_product, out=grad_of(weight))
+
     @torch.no_grad()
     def train_gradients(
         self,
@@ -144,12 +164,7 @@ class BatchedFF(torch.nn.Module):
                 dz_over_a = torch.sigmoid(margin).mul_(sign * (-dg_da / batch))  # [S, 2B]
                 torch.bmm(dz_over_a.unsqueeze(1), activity, out=grad_of(bias))
                 d_product = activity * (dz_over_a.unsqueeze(-1) * inv_rms)
-                if layer == 0:
-                    shared = d_product[:, :batch] + d_product[:, batch:]
-                    torch.bmm(body.mT, shared, out=grad_of(weight))  # label rows: 0
-                    weight.grad[:, :N_CLASSES] += torch.bmm(onehot.mT, d_product)
-                else:
-                    torch.bmm(activity_in.mT, d_product, out=grad_of(weight))
+                self.write_weight_grad(layer, d_product, body, onehot, activity_in)
             inv_rms = self.inv_rms_of(g)  # of the next layer's input
         return torch.stack(losses), torch.stack(goodnesses)
 

@@ -178,13 +178,7 @@ class PaperFF(BatchedFF):
             if not straight_through:
                 d_pre *= pre > 0
             torch.sum(d_pre, 1, keepdim=True, out=grad_of(bias))
-            d_product = d_pre * inv_rms
-            if layer == 0:
-                shared = d_product[:, :batch] + d_product[:, batch:]
-                torch.bmm(body.mT, shared, out=grad_of(weight))  # label rows: 0
-                weight.grad[:, :N_CLASSES] += torch.bmm(onehot.mT, d_product)
-            else:
-                torch.bmm(activity_in.mT, d_product, out=grad_of(weight))
+            self.write_weight_grad(layer, d_pre * inv_rms, body, onehot, activity_in)
             inv_rms = self.inv_rms_of(g)
         normalised = self.neutral_activities(body_square, body_product)
         targets = F.one_hot(labels, N_CLASSES).to(body.dtype)
