@@ -282,8 +282,7 @@ def seed_chunks(first_seed: int, n_seeds: int, max_per_job: int) -> list[range]:
     `max_per_job`."""
     end = first_seed + n_seeds
     return [
-        range(start, min(start + max_per_job, end))
-        for start in range(first_seed, end, max_per_job)
+        range(start, min(start + max_per_job, end)) for start in range(first_seed, end, max_per_job)
     ]
 
 
