@@ -4,7 +4,7 @@ ff.backprop)."""
 from __future__ import annotations
 
 from ff.backprop import BackpropTrainer
-from ff.config import TrainSettings, Treatment
+from ff.config import TrainSettings, Treatment, trunks
 from ff.forward_forward import FFTrainer
 from ff.loop import StudyCost, Trainer
 from ff.paper_recipe import PaperFFTrainer
@@ -21,6 +21,9 @@ def trainer_class(treatment: Treatment) -> type[Trainer]:
 
 
 def study_cost(treatments: list[Treatment], settings: TrainSettings, seeds: int) -> StudyCost:
-    """Matrix-product FLOPs of training and evaluating every treatment's seeds."""
-    costs = [trainer_class(t).study_cost(t, settings, seeds) for t in treatments]
+    """Matrix-product FLOPs of training and evaluating every treatment's seeds; a treatment
+    derived from a deeper one's run (ff.config.trunks) costs nothing of its own."""
+    trunk_of = trunks(treatments)
+    trained = [t for t in treatments if trunk_of.get(t.id, t) == t]
+    costs = [trainer_class(t).study_cost(t, settings, seeds) for t in trained]
     return StudyCost(sum(c.training for c in costs), sum(c.evaluation for c in costs))
