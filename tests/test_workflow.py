@@ -321,8 +321,8 @@ def test_only_random_negatives_need_negatives_files(tmp_path):
         needs[kind].append(job.split("output:")[0])
     hard, backprop, random = needs["hard"], needs["backprop"], needs["random"]
     # jobs (2 seed chunks each), both data sets: hard with both schedules on variant_grid's
-    # one depth and width (2), random on the 2 x 2 grid plus greedy there (5) and the paper
-    # recipe on the 2 x 2 grid (4), backprop (4)
-    assert (len(hard), len(random), len(backprop)) == (2 * 2 * 2, 2 * 9 * 2, 2 * 4 * 2)
+    # one depth and width (2), random: each recipe's depth-3 network per width (2 x 2; depth 1
+    # is derived from it, rule derive_seeds) and greedy there (1), backprop (4)
+    assert (len(hard), len(random), len(backprop)) == (2 * 2 * 2, 2 * 5 * 2, 2 * 4 * 2)
     assert not any("results/negatives" in inputs for inputs in hard + backprop)
     assert all("results/negatives" in inputs for inputs in random)
