@@ -72,3 +72,26 @@ def test_only_what_shares_its_first_layers_is_derived():
     assert not any(key.endswith(("-hard", "-greedy", "-backprop")) for key in trunk_of)
     assert prefix_depths(grid, Treatment("mnist", 4, 8)) == (2, 3)
     assert prefix_depths(grid, Treatment("mnist", 4, 8, negatives="hard")) == ()
+
+
+def test_joining_seed_chunks_keeps_a_recipes_own_weights(tmp_path):
+    from ff.outputs import merge_weights
+
+    chunks = []
+    for first in (0, 2):
+        path = tmp_path / f"weights{first}.pt"
+        torch.save(
+            {
+                "seeds": [first, first + 1],
+                "weights": [torch.full((2, 3, 4), float(first))],
+                "biases": [torch.zeros(2, 4)],
+                "readout": torch.full((2, 4, 10), float(first)),
+            },
+            path,
+        )
+        chunks.append(str(path))
+    out = tmp_path / "weights.pt"
+    merge_weights(chunks, str(out))
+    merged = torch.load(out, weights_only=True)
+    assert merged["seeds"] == [0, 1, 2, 3]
+    assert merged["readout"].shape == (4, 4, 10) and merged["readout"][2:].eq(2).all()

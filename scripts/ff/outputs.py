@@ -130,15 +130,7 @@ def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
         seeds=np.concatenate([a["seeds"] for a in archives]),
     )
 
-    parts = [load_weights(path) for path in chunks["weights"]]
-    torch.save(
-        {
-            "seeds": [seed for part in parts for seed in part["seeds"]],
-            "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts), strict=True)],
-            "biases": [torch.cat(bs) for bs in zip(*(p["biases"] for p in parts), strict=True)],
-        },
-        paths["weights"],
-    )
+    merge_weights(chunks["weights"], paths["weights"])
 
     runs = [json.loads(Path(path).read_text()) for path in chunks["run"]]
     merged = {**runs[0], "seeds": [seed for run in runs for seed in run["seeds"]]}
@@ -156,3 +148,16 @@ def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
         for run in runs
     ]
     Path(paths["run"]).write_text(json.dumps(merged, indent=2) + "\n")
+
+
+def merge_weights(paths: list[str], out: str) -> None:
+    """Seed chunks' weights.pt joined along the seed axis."""
+    parts = [load_weights(path) for path in paths]
+    merged = {
+        "seeds": [seed for part in parts for seed in part["seeds"]],
+        "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts), strict=True)],
+        "biases": [torch.cat(bs) for bs in zip(*(p["biases"] for p in parts), strict=True)],
+    }
+    for key in parts[0].keys() - merged.keys():  # a recipe's own, seed axis first (read-out)
+        merged[key] = torch.cat([part[key] for part in parts])
+    torch.save(merged, out)
