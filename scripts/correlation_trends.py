@@ -1,4 +1,5 @@
-"""Rule correlation_trends (H3): slope of the layer-model correlation on layer and width."""
+"""Rule correlation_trends (H3): per-seed slopes of the layer-model correlation on layer and
+width, averaged over seeds."""
 
 import pandas as pd
 

@@ -10,8 +10,10 @@ from ff.summary import summary_markdown
 log = start_logging(snakemake.log[0])
 tables = {name: pd.read_csv(path, sep="\t") for name, path in snakemake.input.items()}
 text = summary_markdown(
+    tables["answers"],
     tables["overall"],
     tables["delay_tests"],
+    tables["correlation_overall"],
     tables["correlations"],
     tables["trends"],
     delay_measure=f"time_to_{snakemake.params.delay_fraction:g}",

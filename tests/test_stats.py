@@ -1,10 +1,9 @@
 """The statistics of the three hypotheses, on small planted tables with known answers.
 
 Expected values are computed here independently of ff.stats (scipy's tests and quantiles,
-written-out formulas), so a wrong tail, quantile, transform, degree of freedom or family of a
-multiplicity adjustment fails a test, not only a reversal of a verdict."""
-
-import warnings
+written-out formulas), so a wrong tail, quantile, transform, degree of freedom, family of a
+multiplicity adjustment, or a mean over runs where the seeds are the replicates fails a test,
+not only a reversal of a verdict."""
 
 import numpy as np
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from ff import stats
+from ff.answers import answers, seed_values
 from ff.config import Treatment
 from ff.metrics import study_columns
 from ff.summary import beyond_section, h1_section, summary_markdown
@@ -431,7 +431,8 @@ def test_planted_delay_is_detected():
     wilcoxon = tests[(tests.test == "wilcoxon") & (tests.measure == "time_to_0.9")]
     assert wilcoxon.significant.all() and (wilcoxon.mean_difference > 0.1).all()
     overall = stats.overall_trend(delays).set_index("measure").loc["time_to_0.9"]
-    assert overall.p_value < 0.01 and overall.share_positive == 1.0
+    assert overall.supported and overall.ci_low > 0.5 and overall.share_positive == 1.0
+    assert overall.seeds == overall.runs == 8
 
 
 def test_no_delay_is_not_detected():
@@ -439,12 +440,12 @@ def test_no_delay_is_not_detected():
     tests = stats.depth_delay_tests(delays)
     assert not tests[tests.measure == "time_to_0.9"].significant.any()
     overall = stats.overall_trend(delays).set_index("measure").loc["time_to_0.9"]
-    assert overall.p_value > 0.05
+    assert overall.p_value > 0.05 and not overall.supported
 
 
 def test_reversed_delay_never_supports_h1():
-    """Deeper layers learning earlier is a strong effect, but in the wrong direction: a
-    two-sided test, or the other tail, would call it significant."""
+    """Deeper layers learning earlier is a strong effect, but in the wrong direction: its
+    two-sided p is tiny, and only an interval above 0 supports H1."""
     delays = stats.layer_delays(planted_delay(reverse=True), [0.9])
     time = delays[delays.measure == "time_to_0.9"]
     rhos = [
@@ -452,14 +453,11 @@ def test_reversed_delay_never_supports_h1():
         for _, block in time.groupby("seed")
     ]
     assert np.mean(rhos) < -0.9
-    assert scipy_stats.wilcoxon(rhos).pvalue < 0.05  # two-sided: "significant"
 
     overall = stats.overall_trend(delays).set_index("measure").loc["time_to_0.9"]
     assert overall.share_positive == 0.0 and overall.mean_rho == pytest.approx(np.mean(rhos))
-    assert overall.p_value == pytest.approx(
-        scipy_stats.wilcoxon(rhos, alternative="greater").pvalue
-    )
-    assert overall.p_value > 0.5
+    assert overall.p_value < 0.05  # two-sided: "significant"
+    assert overall.ci_high < 0 and not overall.supported
 
     tests = stats.depth_delay_tests(delays)
     assert not tests.significant.any()
@@ -473,8 +471,8 @@ def test_reversed_delay_never_supports_h1():
     overall_table = stats.overall_trend(delays)
     lines = h1_section(overall_table, tests)
     line = next(line for line in lines if line.startswith("- mnist, time to 0.9: "))
-    assert line.startswith("- mnist, time to 0.9: **not supported**. Mean rho -")
-    assert "; Page's test significant in 0 of 1 treatments." in line
+    assert line.startswith("- mnist, time to 0.9: **not supported**: mean rho -")
+    assert line.endswith(" of 8 seeds (8 runs); Page's test significant in 0 of 1 treatments.")
 
 
 def test_holm_is_within_each_study_measure_and_kind_of_test():
@@ -520,18 +518,74 @@ def test_page_trend_matches_scipy_on_the_delay_table():
     assert page.statistic == expected.statistic and page.p_value == pytest.approx(expected.pvalue)
 
 
+def t_reference(values) -> dict:
+    """Mean over seeds (NaN left out), its 95% t interval and two-sided p, by scipy's one-sample
+    t-test."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    test = scipy_stats.ttest_1samp(values, 0.0)
+    low, high = test.confidence_interval(0.95)
+    return {"estimate": values.mean(), "ci_low": low, "ci_high": high, "p_value": test.pvalue,
+            "seeds": len(values)}  # fmt: skip
+
+
+def result_of(row, estimate: str) -> dict:
+    """A table row's mean-over-seeds columns, under mean_over_seeds' names."""
+    names = ("ci_low", "ci_high", "p_value", "seeds")
+    return {"estimate": row[estimate]} | {name: row[name] for name in names}
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.2, np.nan, 0.5, 0.9, -0.1, 0.6],  # a seed without a value is left out
+        [-0.3, -0.5, -0.1, -0.6],
+        [0.3, 0.5],
+        [0.85, 0.9, 0.7, 0.95, 0.8, 0.75, 0.9, 0.6],
+    ],
+)
+def test_mean_over_seeds_exact_t_interval_and_two_sided_p(values):
+    result = stats.mean_over_seeds(np.array(values))
+    assert_result(result, t_reference(values))
+    # a normal quantile instead of t (or n df instead of n - 1) gives a narrower interval
+    kept = np.array([v for v in values if not np.isnan(v)])
+    normal = 1.96 * kept.std(ddof=1) / np.sqrt(len(kept))
+    assert result["ci_high"] - result["ci_low"] > 2 * normal
+
+
 @pytest.mark.filterwarnings("error::RuntimeWarning")
-def test_overall_trend_counts_runs_with_an_order_and_tests_one_sided():
-    blocks = {  # rho of each run: 1, 0.5, 0.5 (spread below one epoch), excluded (flat), 0
-        "d3": [[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [0.1, 0.3, 0.2], [0.5, 0.5, 0.5], [1.0, 0.0, 1.0]],
+def test_mean_over_seeds_degenerate_cases():
+    nan = {"ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
+    assert_result(stats.mean_over_seeds(np.array([])), nan | {"estimate": np.nan, "seeds": 0})
+    assert_result(stats.mean_over_seeds([np.nan, np.nan]), nan | {"estimate": np.nan, "seeds": 0})
+    assert_result(stats.mean_over_seeds([0.3, np.nan]), nan | {"estimate": 0.3, "seeds": 1})
+    # every seed the same value: no spread, the interval collapses to the mean
+    same = {"estimate": 0.5, "ci_low": 0.5, "ci_high": 0.5, "p_value": 0.0, "seeds": 3}
+    assert_result(stats.mean_over_seeds([0.5, 0.5, 0.5]), same)
+    negative = {"estimate": -0.25, "ci_low": -0.25, "ci_high": -0.25, "p_value": 0.0, "seeds": 2}
+    assert_result(stats.mean_over_seeds([-0.25, -0.25]), negative)
+    zero = {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0, "p_value": 1.0, "seeds": 2}
+    assert_result(stats.mean_over_seeds([0.0, 0.0]), zero)
+
+
+OVERALL_COLUMNS = [*stats.STUDY_KEYS, "measure", "runs", "mean_rho", "ci_low", "ci_high",
+                   "p_value", "seeds", "share_positive", "supported"]  # fmt: skip
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_overall_trend_averages_each_seeds_runs_then_tests_over_seeds():
+    """Two treatments share seeds 0-2: a seed's value is the mean rho of its runs with an order,
+    and the test is over seeds, not over runs."""
+    runs = {  # rho of each run: 0.5, 1, 0.5 (spread below one epoch), excluded (flat), 0
+        "d3": [[1.0, 3.0, 2.0], [1.0, 2.0, 3.0], [0.1, 0.3, 0.2], [0.5, 0.5, 0.5], [1.0, 0.0, 1.0]],
         "d2": [[1.0, 0.8], [0.2, 0.4], [1.0, 1.0]],  # rho -1, 1, excluded
     }
     delays = pd.concat(
         [
-            delay_table(blocks["d3"]),
-            delay_table(blocks["d2"], width=200),
+            delay_table(runs["d3"]),
+            delay_table(runs["d2"], width=200),
             delay_table([[0.3], [0.4]], width=300),  # depth 1: no order to test
-            delay_table(blocks["d3"], measure="gain_to_0.9").assign(
+            delay_table(runs["d3"], measure="gain_to_0.9").assign(
                 value=lambda t: -t.value
             ),  # fmt: skip
             delay_table([[0.2], [0.4]], dataset="fashion"),  # a study of depth 1 only
@@ -539,9 +593,28 @@ def test_overall_trend_counts_runs_with_an_order_and_tests_one_sided():
             delay_table([[1.0, 0.0, 1.0], [2.0, 1.0, 2.0]], study=HARD),  # all rho 0
         ]
     )
+
+    def spearman(run):  # as scipy computes it; NaN without an order
+        return scipy_stats.spearmanr(range(len(run)), run).statistic if np.ptp(run) else np.nan
+
+    rho = {name: [spearman(run) for run in block] for name, block in runs.items()}
+    np.testing.assert_allclose(rho["d3"], [0.5, 1.0, 0.5, np.nan, 0.0], atol=1e-12)
+    np.testing.assert_allclose(rho["d2"], [-1.0, 1.0, np.nan], atol=1e-12)
+    d3, d2 = rho["d3"], rho["d2"]
+    seed_rho = [(d3[0] + d2[0]) / 2, (d3[1] + d2[1]) / 2, d3[2], np.nan, d3[4]]  # 3: no order
+
+    run_rho = stats.run_trends(delays)
+    assert list(run_rho.columns) == [*stats.STUDY_KEYS, "measure", "treatment", "seed", "rho"]
+    time_runs = run_rho[(run_rho.variant == "standard") & (run_rho.measure == "time_to_0.9")]
+    assert len(time_runs) == 8  # depth 1 is left out, flat runs are NaN
+    per_seed = stats.seed_delay_trends(delays)
+    assert list(per_seed.columns) == [*stats.STUDY_KEYS, "measure", "seed", "rho", "runs"]
+    time_seeds = per_seed[(per_seed.variant == "standard") & (per_seed.measure == "time_to_0.9")]
+    np.testing.assert_allclose(time_seeds.rho, seed_rho, atol=1e-12)
+    assert time_seeds.runs.tolist() == [2, 2, 1, 0, 1]
+
     overall = stats.overall_trend(delays)
-    assert list(overall.columns) == [*stats.STUDY_KEYS, "measure", "blocks", "mean_rho",
-                                     "share_positive", "p_value"]  # fmt: skip
+    assert list(overall.columns) == OVERALL_COLUMNS
     found = overall.set_index(["dataset", "variant", "measure"])
     assert sorted(found.index) == [
         ("mnist", "greedy", "time_to_0.9"),
@@ -549,32 +622,33 @@ def test_overall_trend_counts_runs_with_an_order_and_tests_one_sided():
         ("mnist", "standard", "gain_to_0.9"),
         ("mnist", "standard", "time_to_0.9"),
     ]
-
-    def spearman(runs):  # rho of each run with an order, as scipy computes it
-        return np.array([scipy_stats.spearmanr(range(len(run)), run).statistic
-                         for run in runs if np.ptp(run) > 0])  # fmt: skip
-
-    rhos = np.concatenate([spearman(blocks["d3"]), spearman(blocks["d2"])])
-    np.testing.assert_allclose(rhos, [1.0, 0.5, 0.5, 0.0, -1.0, 1.0], atol=1e-12)
     time = found.loc["mnist", "standard", "time_to_0.9"]
-    assert time.blocks == 6
-    assert time.mean_rho == pytest.approx(rhos.mean())
-    assert time.share_positive == pytest.approx(4 / 6)
-    assert time.p_value == pytest.approx(
-        scipy_stats.wilcoxon(rhos, alternative="greater").pvalue, rel=1e-12
-    )
+    assert_result(result_of(time, "mean_rho"), t_reference(seed_rho))
+    assert time.runs == 6 and time.share_positive == 2 / 4 and not time.supported
+    # the mean over runs would be another number
+    assert time.mean_rho != pytest.approx(np.nanmean(rho["d3"] + rho["d2"]))
     gain = found.loc["mnist", "standard", "gain_to_0.9"]
-    reversed_rhos = -spearman(blocks["d3"])
-    assert gain.blocks == 4 and gain.share_positive == 0.0
-    assert gain.p_value == pytest.approx(
-        scipy_stats.wilcoxon(reversed_rhos, alternative="greater").pvalue, rel=1e-12
-    )
+    assert_result(result_of(gain, "mean_rho"), t_reference(-np.array(rho["d3"])))
+    assert gain.runs == 4 and gain.share_positive == 0.0 and not gain.supported
     flat = found.loc["mnist", "greedy", "time_to_0.9"]
-    assert flat.blocks == 0 and np.isnan(flat.mean_rho) and np.isnan(flat.share_positive)
-    assert flat.p_value == 1.0
-    unordered = found.loc["mnist", "hard", "time_to_0.9"]
-    assert unordered.blocks == 2 and unordered.mean_rho == 0.0
-    assert unordered.share_positive == 0.0 and unordered.p_value == 1.0
+    assert flat.runs == flat.seeds == 0 and np.isnan(flat.share_positive) and not flat.supported
+    assert np.isnan([flat.mean_rho, flat.ci_low, flat.ci_high, flat.p_value]).all()
+    unordered = found.loc["mnist", "hard", "time_to_0.9"]  # an interval that is the point 0
+    assert_result(
+        result_of(unordered, "mean_rho"),
+        {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0, "p_value": 1.0, "seeds": 2},
+    )
+    assert unordered.runs == 2 and unordered.share_positive == 0.0 and not unordered.supported
+
+
+@pytest.mark.parametrize(("low", "supported"), [(0.0, False), (5e-324, True), (-0.1, False)])
+def test_overall_trend_is_supported_only_when_the_interval_lies_above_zero(
+    monkeypatch, low, supported
+):
+    result = {"estimate": 0.5, "ci_low": low, "ci_high": 1.0, "p_value": 0.01, "seeds": 5}
+    monkeypatch.setattr(stats, "mean_over_seeds", lambda values: dict(result))
+    overall = stats.overall_trend(delay_table(DELAYS_D3))
+    assert overall.supported.tolist() == [supported]
 
 
 # --- H2: correlations ------------------------------------------------------------------------
@@ -838,6 +912,106 @@ def test_no_correlation_is_not_detected():
     assert not differences.significant.any()
 
 
+def seed_correlations(rs: dict, basis="levels", kind="pearson", study=STANDARD) -> pd.DataFrame:
+    """A per-seed correlation table (layer_correlation's second) from {(seed, depth, width,
+    layer): r}."""
+    return pd.DataFrame(
+        [
+            {"definition": "label", "dataset": "mnist", **study,
+             "treatment": f"mnist-d{depth}-w{width}", "depth": depth, "width": width,
+             "seed": seed, "layer": layer, "kind": kind, "basis": basis, "r": r}
+            for (seed, depth, width, layer), r in rs.items()
+        ]
+    )  # fmt: skip
+
+
+FIRST_LAYER = {  # seed: the first layer's r in treatments (depth 2, width 100), (3, 200)
+    0: (0.9, 0.8),
+    1: (0.7, 0.95),
+    2: (0.6, np.nan),  # a dead first layer: this seed has one treatment
+    3: (0.85, 0.5),
+}
+
+
+def first_layer_rows(first: dict, scale=1.0, **columns) -> pd.DataFrame:
+    """FIRST_LAYER-shaped values beside decoys H2 must leave out: deeper layers and a
+    treatment of depth 1 (its only layer is the model)."""
+    rs = {}
+    for seed, (d2, d3) in first.items():
+        rs |= {(seed, 2, 100, 1): scale * d2, (seed, 3, 200, 1): scale * d3}
+        rs |= {(seed, 2, 100, 2): -0.9, (seed, 3, 200, 2): -0.9, (seed, 3, 200, 3): -0.9}
+        rs |= {(seed, 1, 50, 1): -0.99}
+    return seed_correlations(rs, **columns)
+
+
+def test_first_layer_correlation_averages_z_per_seed_then_tests_over_seeds():
+    table = pd.concat(
+        [
+            first_layer_rows(FIRST_LAYER),
+            first_layer_rows(FIRST_LAYER, scale=0.5, basis="differences"),
+            first_layer_rows(FIRST_LAYER, scale=-1.0, kind="spearman"),
+            first_layer_rows({seed: (1.0, 1.0) for seed in range(3)}, study=GREEDY),  # clipped
+        ]
+    )
+    per_seed = stats.seed_first_layer_correlations(table)
+    groups = [*stats.STUDY_KEYS, "basis", "kind"]
+    assert list(per_seed.columns) == [*groups, "seed", "z", "treatments"]
+    overall = stats.first_layer_correlation(table)
+    assert list(overall.columns) == [*groups, "treatments", "r", "ci_low", "ci_high",
+                                     "p_value", "seeds", "supported"]  # fmt: skip
+    found = overall.set_index(["variant", "basis", "kind"])
+    assert len(found) == 4
+    for basis, kind, scale in (("levels", "pearson", 1.0), ("differences", "pearson", 0.5),
+                               ("levels", "spearman", -1.0)):  # fmt: skip
+        z = [np.nanmean(np.arctanh(scale * np.array(rs))) for rs in FIRST_LAYER.values()]
+        seeds = per_seed[
+            (per_seed.variant == "standard") & (per_seed.basis == basis) & (per_seed.kind == kind)
+        ]
+        np.testing.assert_allclose(seeds.z, z, rtol=1e-12)
+        assert seeds.treatments.tolist() == [2, 2, 1, 2]
+        row = found.loc["standard", basis, kind]
+        expected = t_reference(z)
+        for name in ("estimate", "ci_low", "ci_high"):
+            expected[name] = np.tanh(expected[name])
+        assert_result(result_of(row, "r"), expected)
+        assert row.treatments == 2
+        assert row.supported == (row.r >= 0.7 and row.ci_low > 0)
+    # the mean over treatments (not seeds) would be another number
+    levels = found.loc["standard", "levels", "pearson"]
+    pooled = np.nanmean(np.arctanh(np.array(list(FIRST_LAYER.values()))))
+    assert levels.r != pytest.approx(np.tanh(pooled))
+    assert levels.supported and not found.loc["standard", "differences", "pearson"].supported
+    perfect = found.loc["greedy", "levels", "pearson"]  # |r| = 1 counts as 0.999999
+    assert perfect.r == perfect.ci_low == perfect.ci_high == pytest.approx(0.999999, rel=1e-12)
+    assert perfect.p_value == 0.0 and perfect.seeds == 3 and perfect.supported
+
+
+@pytest.mark.parametrize(
+    ("first", "supported"),
+    [
+        ({0: (0.7, 0.7), 1: (0.7, 0.7)}, True),  # r exactly 0.7, without spread
+        ({0: (0.69, 0.69), 1: (0.69, 0.69)}, False),
+        ({0: (0.99, 0.99), 1: (-0.5, -0.5)}, False),  # strong on average, interval below 0
+        ({0: (0.8, 0.8)}, False),  # one seed: no interval
+    ],
+)
+def test_first_layer_correlation_needs_a_strong_r_above_zero(first, supported):
+    row = stats.first_layer_correlation(first_layer_rows(first)).iloc[0]
+    assert row.supported == supported
+    if len(first) == 2 and first[0] == first[1]:
+        assert row.r == row.ci_low == row.ci_high == first[0][0]
+
+
+@pytest.mark.parametrize(("low", "supported"), [(0.0, False), (5e-324, True)])
+def test_first_layer_correlation_interval_touching_zero_is_not_supported(
+    monkeypatch, low, supported
+):
+    result = {"estimate": 2.0, "ci_low": low, "ci_high": 3.0, "p_value": 0.01, "seeds": 5}
+    monkeypatch.setattr(stats, "mean_over_seeds", lambda values: dict(result))
+    row = stats.first_layer_correlation(first_layer_rows(FIRST_LAYER)).iloc[0]
+    assert row.ci_low == np.tanh(low) and row.supported == supported
+
+
 # --- H3: trends ------------------------------------------------------------------------------
 
 
@@ -875,164 +1049,153 @@ def test_ols_with_two_predictors_and_without_residual_df():
     assert dof == 0 and np.isnan(se).all()
 
 
-def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.DataFrame:
+def per_seed_table(effects: dict, seeds=4, rng_seed=0) -> pd.DataFrame:
+    """Per-seed correlations with z = 1.2 + layer effect * layer + width effect * log2(width) +
+    noise, per {(variant, basis, kind): (layer effect, width effect, noise)}; widths 100-800,
+    depths 2 and 3, and decoys H3 must leave out: a treatment of depth 1 and a layer without
+    r. 19 points per seed."""
     rng = np.random.default_rng(rng_seed)
-    rows = []
-    for width in (100, 200, 400, 800):
-        for depth in (2, 3, 4):
-            for layer in range(1, depth + 1):
-                z = 1.5 + layer_effect * layer + width_effect * np.log2(width) + rng.normal(0, 0.05)
-                rows.append(
-                    {"definition": "label", "dataset": "mnist", **STANDARD,
-                     "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
-                     "width": width, "layer": layer, "basis": "levels", "kind": "pearson",
-                     "r": np.tanh(z)}
-                )  # fmt: skip
-    return pd.DataFrame(rows)
+    studies = {"standard": STANDARD, "greedy": GREEDY}
+    parts = []
+    for (variant, basis, kind), (layer_effect, width_effect, noise) in effects.items():
+        rs = {}
+        for seed in range(seeds):
+            for width in (100, 200, 400, 800):
+                for depth in (1, 2, 3):
+                    for layer in range(1, depth + 1):
+                        z = 1.2 + layer_effect * layer + width_effect * np.log2(width)
+                        r = np.tanh(z + rng.normal(0, noise)) if depth > 1 else -0.9
+                        rs[seed, depth, width, layer] = r
+            rs[seed, 3, 800, 3] = np.nan  # a dead layer
+        parts.append(seed_correlations(rs, basis, kind, studies[variant]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.DataFrame:
+    effects = {("standard", "levels", "pearson"): (layer_effect, width_effect, 0.05)}
+    return per_seed_table(effects, seeds=5, rng_seed=rng_seed)
 
 
 def test_planted_weakening_is_detected_and_its_absence_is_not():
     trends = stats.correlation_trends(trend_table(-0.2, -0.1)).set_index("predictor")
-    assert (
-        trends.loc["layer"].slope == pytest.approx(-0.2, abs=0.05) and trends.loc["layer"].weakens
-    )
-    assert trends.loc["log2_width"].weakens
+    assert trends.loc["layer"].slope == pytest.approx(-0.2, abs=0.05)
+    assert trends.loc["log2_width"].slope == pytest.approx(-0.1, abs=0.05)
+    assert trends.weakens.all() and (trends.seeds == 5).all()
     null = stats.correlation_trends(trend_table(0.0, 0.0, rng_seed=1)).set_index("predictor")
     assert not null.weakens.any()
 
 
-def h2_table(effects: dict, rng_seed=0) -> pd.DataFrame:
-    """An H2-shaped table: {(study variant, basis, kind): (layer, log2 width effect, noise)}
-    on z; within-seed bases have no `epoch` (NaN), and a dead layer has no r."""
-    rng = np.random.default_rng(rng_seed)
-    studies = {"standard": STANDARD, "greedy": GREEDY}
-    rows = []
-    for (variant, basis, kind), (layer_effect, width_effect, noise) in effects.items():
-        for width in (100, 200, 400, 800):
-            for depth in (2, 3):
-                for layer in range(1, depth + 2):  # depth + 1: the dead layer, no r
-                    z = 1.2 + layer_effect * layer + width_effect * np.log2(width)
-                    r = np.tanh(z + rng.normal(0, noise)) if layer <= depth else np.nan
-                    epoch = 10.0 if basis.startswith("seeds") else np.nan
-                    rows.append(
-                        {"definition": "label", "dataset": "mnist", **studies[variant],
-                         "treatment": f"mnist-d{depth}-w{width}", "depth": depth,
-                         "width": width, "layer": layer, "basis": basis, "kind": kind,
-                         "epoch": epoch, "r": r, "p_value": np.nan if np.isnan(r) else 0.01}
-                    )  # fmt: skip
-    return pd.DataFrame(rows)
+TREND_COLUMNS = [*stats.STUDY_KEYS, "basis", "kind", "predictor", "points", "slope", "ci_low",
+                 "ci_high", "p_value", "seeds", "weakens"]  # fmt: skip
 
 
-def test_correlation_trends_exact_slopes_intervals_and_p():
+def test_correlation_trends_fit_each_seed_then_test_the_slopes_over_seeds():
     effects = {
         ("standard", "levels", "pearson"): (-0.2, -0.1, 0.05),  # weakens with both
         ("standard", "differences", "spearman"): (-0.15, 0.0, 0.1),  # with layer only
         ("greedy", "levels", "pearson"): (0.0, 0.0, 0.3),  # with neither
-        ("greedy", "seeds_final", "pearson"): (0.05, -0.2, 0.05),
+        ("greedy", "differences", "pearson"): (0.05, -0.2, 0.05),  # with width only
     }
-    table = h2_table(effects)
+    table = per_seed_table(effects)
+    slopes = stats.seed_trend_slopes(table)
+    groups = [*stats.STUDY_KEYS, "basis", "kind"]
+    assert list(slopes.columns) == [*groups, "seed", "points", "predictor", "slope"]
+    assert len(slopes) == 4 * 4 * 2
     trends = stats.correlation_trends(table)
-    expected_columns = [*stats.STUDY_KEYS, "basis", "kind", "points", "predictor", "slope",
-                        "ci_low", "ci_high", "p_value", "weakens"]  # fmt: skip
-    assert list(trends.columns) == expected_columns
+    assert list(trends.columns) == TREND_COLUMNS
     assert len(trends) == 2 * len(effects)
     found = trends.set_index(["variant", "basis", "kind", "predictor"])
     for variant, basis, kind in effects:
-        group = table[(table.variant == variant) & (table.basis == basis) & (table.kind == kind)]
-        group = group[group.r.notna()]
-        design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])
-        coef, se, dof = ols_reference(design, np.arctanh(group.r.to_numpy()))
-        assert dof == len(group) - 3 == 20 - 3
-        quantile = scipy_stats.t.ppf(0.975, dof)
-        for index, predictor in ((1, "layer"), (2, "log2_width")):
+        study = table[(table.variant == variant) & (table.basis == basis) & (table.kind == kind)]
+        study = study[(study.depth > 1) & study.r.notna()]
+        seed_slopes = []
+        for _, points in study.groupby("seed"):
+            assert len(points) == 19
+            design = np.column_stack([np.ones(19), points.layer, np.log2(points.width)])
+            seed_slopes.append(ols_reference(design, np.arctanh(points.r.to_numpy()))[0][1:])
+        seed_slopes = np.array(seed_slopes)
+        for index, predictor in enumerate(("layer", "log2_width")):
+            mine = slopes[(slopes.variant == variant) & (slopes.basis == basis)
+                          & (slopes.kind == kind) & (slopes.predictor == predictor)]  # fmt: skip
+            np.testing.assert_allclose(mine.slope, seed_slopes[:, index], rtol=1e-9)
             row = found.loc[variant, basis, kind, predictor]
-            assert row.points == len(group)
-            assert row.slope == pytest.approx(coef[index], rel=1e-9)
-            assert row.ci_low == pytest.approx(coef[index] - quantile * se[index], rel=1e-9)
-            assert row.ci_high == pytest.approx(coef[index] + quantile * se[index], rel=1e-9)
-            p = 2 * scipy_stats.t.sf(abs(coef[index] / se[index]), dof)
-            assert row.p_value == pytest.approx(p, rel=1e-9)
-            assert row.weakens == (coef[index] + quantile * se[index] < 0)
-    weakens = found.weakens.to_dict()
-    assert weakens == {
-        ("greedy", "levels", "pearson", "layer"): False,
-        ("greedy", "levels", "pearson", "log2_width"): False,
-        ("greedy", "seeds_final", "pearson", "layer"): False,
-        ("greedy", "seeds_final", "pearson", "log2_width"): True,
-        ("standard", "differences", "spearman", "layer"): True,
-        ("standard", "differences", "spearman", "log2_width"): False,
+            expected = t_reference(seed_slopes[:, index])
+            assert_result(result_of(row, "slope"), expected)
+            assert row.points == 19 and row.weakens == (expected["ci_high"] < 0)
+    assert found.weakens.to_dict() == {
         ("standard", "levels", "pearson", "layer"): True,
         ("standard", "levels", "pearson", "log2_width"): True,
+        ("standard", "differences", "spearman", "layer"): True,
+        ("standard", "differences", "spearman", "log2_width"): False,
+        ("greedy", "levels", "pearson", "layer"): False,
+        ("greedy", "levels", "pearson", "log2_width"): False,
+        ("greedy", "differences", "pearson", "layer"): False,
+        ("greedy", "differences", "pearson", "log2_width"): True,
     }
     # an interval that straddles 0 is not weakening, though its slope may be negative
     straddles = trends[(trends.ci_low < 0) & (trends.ci_high > 0)]
     assert len(straddles) and not straddles.weakens.any()
 
 
-def test_correlation_trends_needs_two_layers_two_widths_and_residual_df():
-    def rows(variant, basis, cells):
-        study = {"standard": STANDARD, "greedy": GREEDY}[variant]
-        return [
-            {
-                "definition": "label",
-                "dataset": "mnist",
-                **study,
-                "basis": basis,
-                "kind": "pearson",
-                "layer": layer,
-                "width": width,
-                "r": r,
-            }  # fmt: skip
-            for layer, width, r in cells
-        ]
+def test_correlation_trends_need_two_layers_two_widths_and_a_full_rank_fit_per_seed():
+    def rows(study, basis, cells, seeds=(0, 1)):
+        """cells: (depth, width, layer, r), each seed's r shifted by 0.01 * seed."""
+        rs = {(seed, d, w, layer): r + 0.01 * seed for seed in seeds for d, w, layer, r in cells}
+        return seed_correlations(rs, basis, "pearson", study)
 
-    table = pd.DataFrame(
-        # one width: the width slope is not identifiable
-        rows("greedy", "levels", [(1, 100, 0.9), (2, 100, 0.8), (3, 100, 0.7), (4, 100, 0.6)])
-        # one layer: the layer slope is not
-        + rows(
-            "greedy",
-            "seeds_mid",
-            [(1, w, r) for w, r in ((100, 0.9), (200, 0.8), (400, 0.7), (800, 0.6))],
-        )  # fmt: skip
-        # two layers, two widths, but three points for three coefficients
-        + rows("standard", "differences", [(1, 100, 0.9), (2, 100, 0.7), (1, 200, 0.8)])
-        # two layers, two widths, four points: one residual degree of freedom
-        + rows(
-            "standard", "levels", [(1, 100, 0.9), (2, 100, 0.7), (1, 200, 0.85), (2, 200, 0.6)]
-        )  # fmt: skip
+    exact = [(2, 100, 1, 0.9), (2, 100, 2, 0.7), (2, 200, 1, 0.8), (1, 400, 1, 0.1)]
+    together = [(2, 100, 1, 0.9), (2, 200, 2, 0.7), (3, 100, 1, 0.85), (3, 200, 2, 0.65)]
+    table = pd.concat(
+        [
+            # one width: the width slope is not identifiable
+            rows(GREEDY, "levels", [(4, 100, 1, 0.9), (4, 100, 2, 0.8), (4, 100, 3, 0.7)]),
+            # one layer: the layer slope is not
+            rows(GREEDY, "differences", [(2, w, 1, 0.9 - w / 1000) for w in (100, 200, 400)]),
+            # layer and width vary, but only together: the design has rank 2
+            rows(STANDARD, "differences", together),
+            # three points for three coefficients, an exact fit; the depth-1 run is left out
+            rows(STANDARD, "levels", exact),
+            # one seed fits, the other has one width: one seed, no interval
+            rows(HARD, "levels", exact, seeds=(0,)),
+            rows(HARD, "levels", [(2, 100, 1, 0.9), (2, 100, 2, 0.7)], seeds=(1,)),
+        ]
     )
     trends = stats.correlation_trends(table)
-    assert trends[["variant", "basis", "predictor", "points"]].values.tolist() == [
-        ["standard", "levels", "layer", 4],
-        ["standard", "levels", "log2_width", 4],
-    ]
+    assert trends[["variant", "basis", "predictor", "points", "seeds"]].values.tolist() == [
+        ["hard", "levels", "layer", 3, 1],
+        ["hard", "levels", "log2_width", 3, 1],
+        ["standard", "levels", "layer", 3, 2],
+        ["standard", "levels", "log2_width", 3, 2],
+    ]  # fmt: skip
+    found = trends.set_index(["variant", "predictor"])
+
+    def z(r):
+        return np.arctanh(r)
+
+    layer = [z(0.7 + 0.01 * s) - z(0.9 + 0.01 * s) for s in (0, 1)]  # one layer up
+    width = [z(0.8 + 0.01 * s) - z(0.9 + 0.01 * s) for s in (0, 1)]  # twice as wide
+    assert_result(result_of(found.loc["standard", "layer"], "slope"), t_reference(layer))
+    assert_result(result_of(found.loc["standard", "log2_width"], "slope"), t_reference(width))
+    one = found.loc["hard", "layer"]
+    assert one.slope == pytest.approx(layer[0], rel=1e-9) and not one.weakens
+    assert np.isnan([one.ci_low, one.ci_high, one.p_value]).all()
     assert stats.correlation_trends(table[table.variant == "greedy"]).empty
 
 
-def test_correlation_trends_at_the_edges_of_a_fit(monkeypatch):
-    """An interval that ends exactly at 0 does not lie below it; a perfect fit (standard error
-    0) makes a nonzero slope infinitely significant, without dividing by zero, and leaves a
-    zero slope's p undefined."""
-    table = h2_table({("standard", "levels", "pearson"): (-0.2, -0.1, 0.05)})
-    quantile = scipy_stats.t.ppf(0.975, 20 - 3)
-
-    def fit(coef, se):
-        monkeypatch.setattr(stats, "ols", lambda design, z: (np.array(coef), np.array(se), 17))
-        return stats.correlation_trends(table).set_index("predictor")
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        touching = fit([1.0, -(quantile * 0.5), -(quantile * 0.5) - 0.01], [0.1, 0.5, 0.5])
-        perfect = fit([1.0, -0.1, 0.2], [0.0, 0.0, 0.0])
-    assert touching.loc["layer"].ci_high == 0.0 and not touching.loc["layer"].weakens
-    assert touching.loc["log2_width"].ci_high < 0 and touching.loc["log2_width"].weakens
-    assert perfect.p_value.tolist() == [0.0, 0.0] and perfect.weakens.tolist() == [True, False]
-    assert perfect.loc["layer"].ci_low == perfect.loc["layer"].ci_high == -0.1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # 0 / 0
-        flat = fit([1.0, 0.0, 0.2], [0.0, 0.0, 0.0])
-    assert np.isnan(flat.loc["layer"].p_value) and not flat.loc["layer"].weakens
+def test_correlation_trends_weaken_only_below_zero(monkeypatch):
+    """Every seed the same slope: the interval is that slope, which weakens when negative and
+    not at 0; an interval that ends exactly at 0 does not lie below it."""
+    table = trend_table(-0.2, -0.1)
+    monkeypatch.setattr(
+        stats, "ols", lambda design, z: (np.array([1.0, -0.1, 0.0]), np.zeros(3), len(z) - 3)
+    )
+    same = stats.correlation_trends(table).set_index("predictor")
+    assert same.slope.tolist() == same.ci_low.tolist() == same.ci_high.tolist() == [-0.1, 0.0]
+    assert same.p_value.tolist() == [0.0, 1.0] and same.weakens.tolist() == [True, False]
+    for high, weakens in ((0.0, False), (-5e-324, True)):
+        result = {"estimate": -1.0, "ci_low": -2.0, "ci_high": high, "p_value": 0.01, "seeds": 5}
+        monkeypatch.setattr(stats, "mean_over_seeds", lambda values, result=result: dict(result))
+        assert stats.correlation_trends(table).weakens.tolist() == [weakens, weakens]
 
 
 # --- from the tables to the text -------------------------------------------------------------
@@ -1040,17 +1203,32 @@ def test_correlation_trends_at_the_edges_of_a_fit(monkeypatch):
 
 def test_summary_states_each_verdict_from_the_tables():
     delays = stats.layer_delays(planted_delay(), [0.9])
-    correlations, _ = stats.layer_correlation(correlated_runs(coupling=0.9))
+    correlations, per_seed = stats.layer_correlation(correlated_runs(coupling=0.9))
+    trend_seeds = trend_table(-0.2, -0.1)
+    values = seed_values(delays, trend_seeds, "time_to_0.9", "levels", "pearson")
     text = summary_markdown(
+        answers(values, resamples=200),
         stats.overall_trend(delays),
         stats.depth_delay_tests(delays),
+        stats.first_layer_correlation(per_seed),
         correlations,
-        stats.correlation_trends(trend_table(-0.2, -0.1)),
+        stats.correlation_trends(trend_seeds),
     ).split("\n")
-    assert any(line.startswith("- mnist, time to 0.9: **supported**. ") for line in text)
-    assert any(line.startswith("- mnist, differences, pearson: **supported**. ") for line in text)
-    assert any(line.startswith("- mnist, levels, pearson: **supported**. ") for line in text)
-    for heading in ("## H1", "## H2", "## H3"):
+    starts = [
+        "| H1: deeper layers learn later | mnist | this project's Adam recipe and label "
+        "definitions | **supported** | ",
+        "| H3: weakens with depth | mnist | this project's Adam recipe and label definitions "
+        "| **supported** | ",
+        "| H3: weakens with width | mnist | this project's Adam recipe and label definitions "
+        "| **supported** | ",
+        "- mnist, time to 0.9: **supported**: mean rho ",
+        "- mnist, differences, pearson: **supported**. r ",
+        "- mnist, levels, pearson: **supported**. r ",
+        "- mnist, levels, pearson: **supported**. layer slope ",
+    ]
+    for start in starts:
+        assert any(line.startswith(start) for line in text), start
+    for heading in ("## Answers", "## H1", "## H2", "## H3"):
         assert any(line.startswith(heading) for line in text)
 
 

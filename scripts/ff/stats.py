@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 ALPHA = 0.05
+STRONG = 0.7  # |r| from which a correlation is called strong (H2)
 CORRELATIONS = {"pearson": stats.pearsonr, "spearman": stats.spearmanr}
 BASES = {  # what a layer-model correlation is computed over
     "levels": "across evaluation points within a seed",
@@ -186,30 +187,73 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
-    """Per dataset, method, variant and measure, one test over every (treatment, seed) block
-    with depth >= 2:
-    is Spearman's rho between layer index and delay above 0? Blocks are independent runs."""
+def run_trends(delays: pd.DataFrame) -> pd.DataFrame:
+    """Per (treatment, seed) run with depth >= 2 and measure: Spearman's rho between layer index
+    and delay; NaN for a run whose layers all have the same delay (no order)."""
     rows = []
     deep = delays[delays.depth > 1]
-    for keys, group in deep.groupby([*STUDY_KEYS, "measure"]):
-        rhos = []
-        for _, block in group.groupby(["treatment", "seed"]):
-            block = block.sort_values("layer")
-            if np.ptp(block.value) > 0:
-                rhos.append(stats.spearmanr(block.layer, block.value).statistic)
-        rhos = np.array(rhos)
-        test = stats.wilcoxon(rhos, alternative="greater") if np.any(rhos != 0) else None
+    for keys, block in deep.groupby([*STUDY_KEYS, "measure", "treatment", "seed"]):
+        block = block.sort_values("layer")
+        ordered = np.ptp(block.value) > 0
+        rho = stats.spearmanr(block.layer, block.value).statistic if ordered else np.nan
+        rows.append(dict(zip([*STUDY_KEYS, "measure", "treatment", "seed"], keys, strict=True))
+                    | {"rho": rho})  # fmt: skip
+    return pd.DataFrame(rows, columns=[*STUDY_KEYS, "measure", "treatment", "seed", "rho"])
+
+
+def seed_delay_trends(delays: pd.DataFrame) -> pd.DataFrame:
+    """H1 per seed: the mean over a seed's runs with an order of rho(layer, delay) (NaN when no
+    run has one). Runs of one seed share their first layers (a derived depth is the first
+    layers of the deepest run), so the seed, not the run, is the replicate."""
+    return (
+        run_trends(delays)
+        .groupby([*STUDY_KEYS, "measure", "seed"])
+        .agg(rho=("rho", "mean"), runs=("rho", "count"))
+        .reset_index()
+    )
+
+
+def mean_over_seeds(values: np.ndarray) -> dict:
+    """The mean of per-seed values, its 95% t interval over seeds, and the two-sided p of a
+    one-sample t-test of mean 0 (NaN values left out)."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n < 2:
+        mean = float(values.mean()) if n else np.nan
+        return {"estimate": mean, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+                "seeds": n}  # fmt: skip
+    mean, se = float(values.mean()), float(values.std(ddof=1) / np.sqrt(n))
+    if se == 0:
+        return {"estimate": mean, "ci_low": mean, "ci_high": mean,
+                "p_value": 0.0 if mean != 0 else 1.0, "seeds": n}  # fmt: skip
+    half = stats.t.ppf(0.975, n - 1) * se
+    return {
+        "estimate": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "p_value": float(2 * stats.t.sf(abs(mean / se), n - 1)),
+        "seeds": n,
+    }
+
+
+def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
+    """H1 per study and measure: the mean over seeds of each seed's mean rho(layer, delay)
+    (`seed_delay_trends`), with a t interval over seeds; supported when it lies above 0."""
+    per_seed = seed_delay_trends(delays)
+    rows = []
+    for keys, group in per_seed.groupby([*STUDY_KEYS, "measure"]):
+        result = mean_over_seeds(group.rho.to_numpy())
         rows.append(
             dict(zip([*STUDY_KEYS, "measure"], keys, strict=True))
-            | {
-                "blocks": len(rhos),
-                "mean_rho": float(rhos.mean()) if len(rhos) else np.nan,
-                "share_positive": float((rhos > 0).mean()) if len(rhos) else np.nan,
-                "p_value": float(test.pvalue) if test else 1.0,
-            }
+            | {"runs": int(group.runs.sum()), "mean_rho": result.pop("estimate")}
+            | result
+            | {"share_positive": (group.rho.dropna() > 0).mean() if result["seeds"] else np.nan}
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["supported"] = table.ci_low > 0
+    return table
 
 
 def trend_effect(table: np.ndarray) -> float:
@@ -333,6 +377,39 @@ def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     return table, per_seed
 
 
+def seed_first_layer_correlations(per_seed: pd.DataFrame) -> pd.DataFrame:
+    """H2 per seed: the mean Fisher z over a seed's treatments (depth >= 2) of the first
+    layer's correlation with the model, per study, basis and kind (from the within-seed
+    coefficients of `per_seed_correlations`)."""
+    first = per_seed[(per_seed.layer == 1) & (per_seed.depth > 1)].dropna(subset=["r"])
+    return (
+        first.assign(z=fisher_z(first.r.to_numpy()))
+        .groupby([*STUDY_KEYS, "basis", "kind", "seed"])
+        .agg(z=("z", "mean"), treatments=("z", "size"))
+        .reset_index()
+    )
+
+
+def first_layer_correlation(per_seed: pd.DataFrame) -> pd.DataFrame:
+    """H2 per study, basis and kind: the seeds' mean first-layer z (`seed_first_layer_
+    correlations`) with a t interval over seeds, back-transformed to r; supported when r is
+    strong (>= STRONG) and its interval lies above 0."""
+    rows = []
+    groups = [*STUDY_KEYS, "basis", "kind"]
+    for keys, group in seed_first_layer_correlations(per_seed).groupby(groups):
+        result = mean_over_seeds(group.z.to_numpy())
+        rows.append(
+            dict(zip(groups, keys, strict=True))
+            | {"treatments": int(group.treatments.max())}
+            | {name: np.tanh(result[name]) for name in ("estimate", "ci_low", "ci_high")}
+            | {"p_value": result["p_value"], "seeds": result["seeds"]}
+        )
+    columns = [*groups, "treatments", "r", "ci_low", "ci_high", "p_value", "seeds"]
+    table = pd.DataFrame(rows).rename(columns={"estimate": "r"}).reindex(columns=columns)
+    table["supported"] = (table.r >= STRONG) & (table.ci_low > 0)
+    return table
+
+
 # --- H3 -----------------------------------------------------------------------------------
 
 
@@ -346,31 +423,43 @@ def ols(design: np.ndarray, response: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return coef, np.sqrt(np.diag(covariance)), dof
 
 
-def correlation_trends(correlations: pd.DataFrame) -> pd.DataFrame:
-    """H3: per dataset, method, variant, basis and kind, regress Fisher z of the pooled layer-model
-    correlation on layer index and log2(width) together; slopes with 95% intervals."""
+TREND_PREDICTORS = ("layer", "log2_width")
+
+
+def seed_trend_slopes(per_seed: pd.DataFrame) -> pd.DataFrame:
+    """H3 per seed: within one seed, Fisher z of every (treatment, layer) correlation with the
+    model regressed on layer index and log2(width) together (ordinary least squares); one
+    slope per predictor (long: predictor, slope). Studies whose seeds do not vary both are
+    left out."""
     rows = []
-    groups = [*STUDY_KEYS, "basis", "kind"]
-    for keys, group in correlations.dropna(subset=["r"]).groupby(groups):
-        z = fisher_z(group.r.to_numpy())
+    groups = [*STUDY_KEYS, "basis", "kind", "seed"]
+    for keys, group in per_seed[per_seed.depth > 1].dropna(subset=["r"]).groupby(groups):
         design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])
-        base = dict(zip(groups, keys, strict=True)) | {"points": len(group)}
         identifiable = group.layer.nunique() > 1 and group.width.nunique() > 1
-        if not identifiable or len(group) <= design.shape[1]:
+        if not identifiable or np.linalg.matrix_rank(design) < design.shape[1]:
             continue
-        coef, se, dof = ols(design, z)
-        for index, predictor in ((1, "layer"), (2, "log2_width")):
-            half = stats.t.ppf(0.975, dof) * se[index]
-            t = coef[index] / se[index] if se[index] > 0 else np.inf * np.sign(coef[index])
-            rows.append(
-                base
-                | {
-                    "predictor": predictor,
-                    "slope": coef[index],
-                    "ci_low": coef[index] - half,
-                    "ci_high": coef[index] + half,
-                    "p_value": float(2 * stats.t.sf(abs(t), dof)),
-                    "weakens": bool(coef[index] + half < 0),
-                }
-            )
-    return pd.DataFrame(rows)
+        coef, _, _ = ols(design, fisher_z(group.r.to_numpy()))
+        base = dict(zip(groups, keys, strict=True)) | {"points": len(group)}
+        for index, predictor in enumerate(TREND_PREDICTORS, start=1):
+            rows.append(base | {"predictor": predictor, "slope": float(coef[index])})
+    return pd.DataFrame(rows, columns=[*groups, "points", "predictor", "slope"])
+
+
+def correlation_trends(per_seed: pd.DataFrame) -> pd.DataFrame:
+    """H3 per study, basis and kind: each predictor's slope (`seed_trend_slopes`) averaged over
+    seeds with a t interval over seeds. A seed's (treatment, layer) points share layers (a
+    derived depth is the deepest run's first layers), so they are not independent replicates;
+    the seeds are. Weakening: a negative slope whose 95% interval lies below 0."""
+    rows = []
+    groups = [*STUDY_KEYS, "basis", "kind", "predictor"]
+    for keys, group in seed_trend_slopes(per_seed).groupby(groups, sort=False):
+        result = mean_over_seeds(group.slope.to_numpy())
+        rows.append(
+            dict(zip(groups, keys, strict=True))
+            | {"points": int(group.points.max()), "slope": result.pop("estimate")}
+            | result
+        )
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["weakens"] = table.ci_high < 0
+    return table

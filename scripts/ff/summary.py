@@ -6,14 +6,14 @@ rules are stated in the text they produce.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
+from ff.answers import BOOTSTRAP_RESAMPLES, HEADLINE_BASIS, RULES_TEXT, SETTLED
 from ff.config import STANDARD_VARIANT
 from ff.metrics import study_labels
-from ff.stats import ALPHA, BASES
-
-STRONG = 0.7  # |r| from which a correlation is called strong
-
+from ff.stats import BASES, STRONG
 
 # The paper's open questions, each answered by the trainings with a value of a column:
 # (column, value): (question, how to add it to the config).
@@ -33,12 +33,24 @@ QUESTIONS = {
 }
 
 
-def h1_verdict(row: pd.Series) -> bool:
-    return row.p_value < ALPHA and row.share_positive > 0.5
-
-
 def verdict(supported: bool) -> str:
     return "**supported**" if supported else "**not supported**"
+
+
+def interval(row: pd.Series, estimate: str, digits: int = 2, sign: str = "") -> str:
+    return (
+        f"{row[estimate]:{sign}.{digits}f} [{row.ci_low:{sign}.{digits}f}, "
+        f"{row.ci_high:{sign}.{digits}f}]"
+    )
+
+
+def h1_cell(row: pd.Series) -> str:
+    if row.seeds < 2:
+        return "**not testable**: fewer than two seeds whose layers differ in delay"
+    return (
+        f"{verdict(row.supported)}: mean rho {interval(row, 'mean_rho')}, > 0 in "
+        f"{row.share_positive:.0%} of {int(row.seeds)} seeds ({int(row.runs)} runs)"
+    )
 
 
 def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
@@ -48,41 +60,29 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
         "Delay of a layer: the first time (in epochs, interpolated between evaluations) at which "
         "its validation accuracy reaches a fraction q of its final value (`time to q`) or of its "
         "gain since the first evaluation (`gain to q`), or the time of its steepest gain. Per "
-        "data set, a one-sided Wilcoxon signed-rank test over all (treatment, seed) runs with "
-        "depth >= 2 asks whether Spearman's rho between layer index and delay is above 0 (a run "
-        "whose layers all have the same delay has no order and is left out); H1 is supported "
-        f"when p < {ALPHA} and most runs (> 50%) have rho > 0. Per treatment (depth >= 3), "
-        "Page's trend test with seeds as blocks, Holm-adjusted.",
+        "run with depth >= 2, Spearman's rho between layer index and delay (a run whose layers "
+        "all have the same delay has no order and is left out); per seed, the mean over its "
+        "runs (runs of one seed share their first layers, so the seed is the replicate); H1 is "
+        "supported when the 95% t interval over seeds of that mean lies above 0. Per treatment "
+        "(depth >= 3), Page's trend test with seeds as blocks, Holm-adjusted.",
         "",
     ]
     for _, row in overall.assign(study=study_labels(overall)).iterrows():
-        dataset, variant, measure = row.dataset, row.variant, row.measure
-        name = f"{row.study}, {measure.replace('_', ' ')}"
-        if row.blocks == 0:
-            lines.append(f"- {name}: **not testable**: every run has the same delay in all layers.")
-            continue
+        name = f"{row.study}, {row.measure.replace('_', ' ')}"
         page = tests[
             (tests.definition == row.definition)
-            & (tests.dataset == dataset)
-            & (tests.variant == variant)
-            & (tests.measure == measure)
+            & (tests.dataset == row.dataset)
+            & (tests.variant == row.variant)
+            & (tests.measure == row.measure)
             & (tests.test == "page_trend")
         ]
         page_text = (
             f"; Page's test significant in {int(page.significant.sum())} of {len(page)} treatments"
-            if len(page)
+            if len(page) and row.seeds >= 2
             else ""
         )
-        lines.append(
-            f"- {name}: {verdict(h1_verdict(row))}. Mean rho {row.mean_rho:.2f}, rho > 0 in "
-            f"{row.share_positive:.0%} of {int(row.blocks)} runs, p = {row.p_value:.2g}{page_text}."
-        )
+        lines.append(f"- {name}: {h1_cell(row)}{page_text}.")
     return lines + [""]
-
-
-def h2_supported(group: pd.DataFrame) -> bool:
-    """H2's rule over a study's first-layer correlations (one row per treatment)."""
-    return group.r.median() >= STRONG and group.significant.mean() >= 0.5
 
 
 def h3_text(slopes: pd.DataFrame) -> str:
@@ -102,31 +102,37 @@ def slopes_text(slopes: pd.DataFrame) -> str:
     )
 
 
-def h2_section(correlations: pd.DataFrame) -> list[str]:
+def h2_section(overall: pd.DataFrame, correlations: pd.DataFrame) -> list[str]:
     lines = [
         "## H2: shallow-layer accuracy correlates with model accuracy",
         "",
-        "The first layer's accuracy against the model's (Forward-Forward: goodness summed over "
-        "all layers; backprop: its read-out), in treatments with depth >= 2. Methods: "
-        + "; ".join(f"`{name}` {text}" for name, text in BASES.items())
-        + ". Within-seed coefficients are pooled over seeds through Fisher's z (t interval "
-        "over seeds); p-values are Benjamini-Hochberg adjusted over the whole table. "
-        f"H2 is supported when the median over treatments of r is >= {STRONG} and r is "
-        "significant in at least half of them.",
+        "The first layer's accuracy against the model's, in treatments with depth >= 2. "
+        "Bases: " + "; ".join(f"`{name}` {text}" for name, text in BASES.items()) + ". "
+        "On the within-seed bases, per seed the mean Fisher z over its treatments, then a t "
+        "interval over seeds, back-transformed; H2 is supported when that r is >= "
+        f"{STRONG} and its 95% interval lies above 0. Per treatment (the across-seed bases "
+        "too), how many treatments' first-layer r is significant (Benjamini-Hochberg over the "
+        "whole table).",
         "",
     ]
+    keys_of_row = ["definition", "dataset", "method", "recipe", "variant", "basis", "kind"]
+    seed_level = {tuple(row[keys_of_row]): row for _, row in overall.iterrows()}
     first = correlations[correlations.layer == 1]
     first = first.assign(study=study_labels(first))
-    for (_, _, study, basis, kind), group in first.groupby(
-        ["dataset", "variant", "study", "basis", "kind"]
-    ):
-        median = group.r.median()
-        lines.append(
-            f"- {study}, {basis}, {kind}: {verdict(h2_supported(group))}. "
-            f"Median r {median:.2f} "
-            f"(range {group.r.min():.2f} to {group.r.max():.2f}), significant in "
-            f"{int(group.significant.sum())} of {len(group)} treatments."
+    for keys, group in first.groupby(keys_of_row, sort=False):
+        study, basis, kind = group.study.iloc[0], keys[-2], keys[-1]
+        per_treatment = (
+            f"median r over treatments {group.r.median():.2f}, significant in "
+            f"{int(group.significant.sum())} of {len(group)}"
         )
+        if keys in seed_level:
+            row = seed_level[keys]
+            lines.append(
+                f"- {study}, {basis}, {kind}: {verdict(row.supported)}. r "
+                f"{interval(row, 'r')} over {int(row.seeds)} seeds; {per_treatment}."
+            )
+        else:
+            lines.append(f"- {study}, {basis}, {kind}: {per_treatment}.")
     return lines + [""]
 
 
@@ -134,10 +140,13 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
     lines = [
         "## H3: the correlation weakens with depth and width",
         "",
-        "Fisher z of each layer's pooled correlation with the model, regressed on layer index "
-        "and log2(width) together (ordinary least squares over treatments x layers). "
-        "Weakening means a negative slope whose 95% interval lies below 0; H3 is supported when "
-        "the correlation weakens with both, partly supported when with one of them.",
+        "Within each seed, Fisher z of every (treatment, layer) correlation with the model "
+        "regressed on layer index and log2(width) together (ordinary least squares); each "
+        "slope's mean over seeds with a t interval over seeds (a seed's points share layers, so "
+        "the seed is the replicate). Weakening means a negative slope whose 95% interval lies "
+        "below 0; H3 is supported when the correlation weakens with both, partly supported "
+        "when with one of them. Within-seed bases only: the across-seed ones give one "
+        "coefficient per treatment and layer, not one per seed.",
         "",
     ]
     if trends.empty:
@@ -149,18 +158,9 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
         slopes = group.set_index("predictor")
         lines.append(
             f"- {study}, {basis}, {kind}: {h3_text(slopes)}. {slopes_text(slopes)} "
-            f"({int(group.points.iloc[0])} points)."
+            f"({int(group.seeds.iloc[0])} seeds, {int(group.points.iloc[0])} points each)."
         )
     return lines + [""]
-
-
-def h1_cell(row: pd.Series) -> str:
-    if row.blocks == 0:
-        return "**not testable**: the same delay in all layers"
-    return (
-        f"{verdict(h1_verdict(row))}: rho {row.mean_rho:.2f}, > 0 in {row.share_positive:.0%} "
-        f"of {int(row.blocks)} runs, p = {row.p_value:.2g}"
-    )
 
 
 def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
@@ -213,32 +213,42 @@ HEADLINES = [
     ("paper", "paper recipe", "paper", "the paper's recipe and definitions"),
     ("adam", STANDARD_VARIANT, "label", "this project's Adam recipe and label definitions"),
 ]
-HEADLINE_BASIS = "levels"  # how the paper correlated layer and model: over training
 
 
-def headline_rows(
-    table: pd.DataFrame, dataset: str, recipe: str, variant: str, definition: str
-) -> pd.DataFrame:
-    """A table's rows of one data set's standard Forward-Forward training by `recipe`, under
-    `definition`."""
+def headline_rows(table: pd.DataFrame, recipe: str, variant: str, definition: str) -> pd.DataFrame:
+    """A table's rows of standard Forward-Forward training by `recipe`, under `definition`."""
     return table[
-        (table.dataset == dataset)
-        & (table.method == "ff")
+        (table.method == "ff")
         & (table.recipe == recipe)
         & (table.variant == variant)
         & (table.definition == definition)
     ]
 
 
-def answers_section(
-    overall: pd.DataFrame,
-    correlations: pd.DataFrame,
-    trends: pd.DataFrame,
-    delay_measure: str,
-    kind: str,
-) -> list[str]:
-    """One table per data set: each claim under the paper's recipe and definitions first,
-    then under this project's; the sections below give the numbers and the rules."""
+def effect_text(row: pd.Series) -> str:
+    if row.seeds < 2:
+        return "n/a"
+    digits = 3 if row.hypothesis.startswith("H3") else 2
+    sign = "+" if row.hypothesis.startswith("H3") else ""
+    return interval(row, "estimate", digits, sign)
+
+
+def stability_text(stability: float) -> str:
+    """A whole percentage rounded down, so that 89.5% (unsettled) never reads as 90%."""
+    return f"{math.floor(round(stability * 100, 6))}%"
+
+
+def split_half_text(row: pd.Series) -> str:
+    if any(pd.isna(half) or not half for half in (row.half_1, row.half_2)):
+        return "too few seeds"  # empty in answers.tsv, NaN once read back
+    if row.split_half_agrees:
+        return "agrees"
+    return f"{row.half_1} / {row.half_2}"
+
+
+def answers_section(answers: pd.DataFrame, delay_measure: str, kind: str) -> list[str]:
+    """One table: each claim per data set, under the paper's recipe and definitions first,
+    then under this project's, with its effect, stability and split-half replication."""
     lines = [
         "## Answers",
         "",
@@ -248,52 +258,54 @@ def answers_section(
         "project's Adam recipe and label definitions (the label with the highest goodness)? "
         f"H1 on {delay_measure.replace('_', ' ')}; H2 and H3 on the {kind.title()} correlation "
         f"of each layer with the model over training (`{HEADLINE_BASIS}`), as the paper "
-        "measured it. The sections below give every basis, measure and training.",
+        "measured it.",
+        "",
+        "Every effect is a mean over seeds of one value per seed, with a 95% t interval over "
+        "seeds: runs that share a seed share data order, negatives and (derived depths) whole "
+        "layers, so they are not independent replicates. Verdict rules: "
+        + "; ".join(f"{name}: supported when {text}" for name, text in RULES_TEXT.items())
+        + f". Stability: the share of {BOOTSTRAP_RESAMPLES} bootstrap resamples of the seeds "
+        f"that give the same verdict; below {SETTLED:.0%} the verdict reads *unsettled*. "
+        "Split-half: the verdict on each of two disjoint halves of the seeds (alternate seeds).",
         "",
     ]
-    first = correlations[
-        (correlations.layer == 1)
-        & (correlations.basis == HEADLINE_BASIS)
-        & (correlations.kind == kind)
+    rows = []
+    for recipe, variant, definition, name in HEADLINES:
+        rows.append(headline_rows(answers, recipe, variant, definition).assign(name=name))
+    table = pd.concat(rows) if rows else answers.iloc[:0]
+    if table.empty:
+        return lines + ["No standard Forward-Forward training in this study.", ""]
+    order = {hypothesis: index for index, hypothesis in enumerate(RULES_TEXT)}
+    table = table.assign(order=table.hypothesis.map(order)).sort_values(
+        ["order", "dataset"], kind="stable"
+    )
+    lines += [
+        "| claim | data set | recipe and definitions | verdict | effect [95% CI] "
+        "| stability | split-half |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    if len(trends):
-        trends = trends[(trends.basis == HEADLINE_BASIS) & (trends.kind == kind)]
-    for dataset in dict.fromkeys(overall.dataset):
-        rows = []
-        for recipe, variant, definition, name in HEADLINES:
-            h1 = headline_rows(overall, dataset, recipe, variant, definition)
-            h1 = h1[h1.measure == delay_measure]
-            if h1.empty:
-                continue
-            h2 = headline_rows(first, dataset, recipe, variant, definition)
-            h2_cell = "not testable: no treatment of depth >= 2"
-            if len(h2):
-                h2_cell = (
-                    f"{verdict(h2_supported(h2))}: median r {h2.r.median():.2f} over "
-                    f"{len(h2)} treatments"
-                )
-            h3_cell = "not testable: needs two layers and two widths"
-            if len(trends):
-                h3 = headline_rows(trends, dataset, recipe, variant, definition)
-                slopes = h3.set_index("predictor")
-                h3_cell = f"{h3_text(slopes)}: {slopes_text(slopes)}" if len(h3) else h3_cell
-            rows.append(f"| {name} | {h1_cell(h1.iloc[0])} | {h2_cell} | {h3_cell} |")
-        if rows:
-            lines += [
-                f"**{dataset}**",
-                "",
-                "| recipe and definitions | H1: deeper layers learn later "
-                "| H2: the first layer tracks the model | H3: weakens with depth and width |",
-                "| --- | --- | --- | --- |",
-                *rows,
-                "",
-            ]
-    return lines
+    for _, row in table.iterrows():
+        stability = "n/a" if pd.isna(row.stability) else stability_text(row.stability)
+        lines.append(
+            f"| {CLAIMS[row.hypothesis]} | {row.dataset} | {row['name']} | **{row.verdict}** "
+            f"| {effect_text(row)} | {stability} | {split_half_text(row)} |"
+        )
+    return lines + [""]
+
+
+CLAIMS = {
+    "H1": "H1: deeper layers learn later",
+    "H2": "H2: the first layer tracks the model",
+    "H3 depth": "H3: weakens with depth",
+    "H3 width": "H3: weakens with width",
+}
 
 
 def summary_markdown(
+    answers: pd.DataFrame,
     overall: pd.DataFrame,
     tests: pd.DataFrame,
+    correlation_overall: pd.DataFrame,
     correlations: pd.DataFrame,
     trends: pd.DataFrame,
     delay_measure: str = "time_to_0.9",
@@ -305,9 +317,26 @@ def summary_markdown(
         "Generated from results/stats/*.tsv; every number below is in those tables.",
         "",
     ]
-    lines += answers_section(overall, correlations, trends, delay_measure, kind)
+    lines += answers_section(answers, delay_measure, kind)
     lines += h1_section(overall, tests)
-    lines += h2_section(correlations)
+    lines += h2_section(correlation_overall, correlations)
     lines += h3_section(trends)
     lines += beyond_section(overall, delay_measure)
     return "\n".join(lines)
+
+
+def results_page(
+    answers: pd.DataFrame, study: str, figures: list[str], delay_measure: str, kind: str
+) -> str:
+    """docs/results.md: the study's answers and its headline figures, as README shows them;
+    written by the workflow from the same table as summary.md, so the two cannot drift."""
+    lines = [
+        "# Results",
+        "",
+        f"Written by rule `results_page` from `results/stats/answers.tsv` of {study}. The "
+        "detail, every basis, measure and training, is in `results/stats/summary.md`; every "
+        "figure with its caption in the report (`snakemake --report report.html`).",
+        "",
+    ]
+    lines += [f"![{figure}](figures/{figure}.png)\n" for figure in figures]
+    return "\n".join(lines + answers_section(answers, delay_measure, kind)[1:])

@@ -1,4 +1,5 @@
-# One rule per hypothesis, each writing TSVs under results/stats/, and summary.md from them.
+# One rule per hypothesis, each writing TSVs under results/stats/; answers.tsv, each headline
+# verdict with its bootstrap stability; and summary.md from them.
 
 
 rule depth_delay:
@@ -33,6 +34,7 @@ rule layer_correlation:
             category="Hypothesis tests",
         ),
         per_seed="results/stats/layer_correlation_per_seed.tsv",
+        overall="results/stats/layer_correlation_overall.tsv",
     log:
         "logs/layer_correlation/layer_correlation.log",
     localrule: True
@@ -44,7 +46,7 @@ rule layer_correlation:
 
 rule correlation_trends:
     input:
-        "results/stats/layer_correlation.tsv",
+        "results/stats/layer_correlation_per_seed.tsv",
     output:
         report(
             "results/stats/correlation_trends.tsv",
@@ -60,10 +62,34 @@ rule correlation_trends:
         "../../scripts/correlation_trends.py"
 
 
+rule answers:
+    input:
+        delays="results/stats/depth_delay_per_seed.tsv",
+        correlations="results/stats/layer_correlation_per_seed.tsv",
+    output:
+        report(
+            "results/stats/answers.tsv",
+            caption="../report/answers.rst",
+            category="Hypothesis tests",
+        ),
+    log:
+        "logs/answers/answers.log",
+    localrule: True
+    conda:
+        "../../envs/analysis.yaml"
+    params:
+        delay_fraction=config["analysis"]["delay_figure_fraction"],
+        correlation_kind=config["analysis"]["correlation_kind"],
+    script:
+        "../../scripts/answers.py"
+
+
 rule stats_summary:
     input:
+        answers="results/stats/answers.tsv",
         overall="results/stats/depth_delay_overall.tsv",
         delay_tests="results/stats/depth_delay.tsv",
+        correlation_overall="results/stats/layer_correlation_overall.tsv",
         correlations="results/stats/layer_correlation.tsv",
         trends="results/stats/correlation_trends.tsv",
     output:
