@@ -28,6 +28,7 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/publish.smk"
 
 
 # Under a cluster executor only train_seeds is submitted; every other rule says `localrule:
@@ -40,4 +41,5 @@ rule all:
         trained_outputs(),
         stats_outputs(),
         figure_outputs(),
+        "docs/results.md",
     localrule: True

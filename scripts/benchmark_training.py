@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ff.config import TrainSettings, Treatment, treatments, with_defaults
+from ff.config import TrainSettings, Treatment, seed_count, treatments, with_defaults
 from ff.data import IMAGE_SIZE, Splits
 from ff.device import choose_device, configure_torch, synchronize
 from ff.forward_forward import FFTrainer
@@ -79,7 +80,7 @@ def study_flops(config_path: Path) -> dict:
 
     config = with_defaults(yaml.safe_load(config_path.read_text()))
     settings = TrainSettings.from_config(config["training"])
-    cost = study_cost(treatments(config), settings, config["seeds"])
+    cost = study_cost(treatments(config), settings, functools.partial(seed_count, config))
     return {"training_flops": cost.training, "evaluation_flops": cost.evaluation}
 
 

@@ -10,6 +10,8 @@ from ff.config import (
     parse_chunk_name,
     schema,
     seed_chunks,
+    seed_count,
+    treatment_seed_chunks,
     treatments,
     with_defaults,
 )
@@ -75,17 +77,34 @@ def test_backprop_treatments_vary_only_with_data_set_depth_width_and_learning_ra
         Treatment("mnist", 2, 8, method="hebbian")
 
 
-def test_variant_grid_limits_only_the_variants():
+def test_variant_grid_limits_backprop_and_the_variants_only():
     config = {"datasets": ["mnist"], "depths": [2, 4], "widths": [8, 16],
               "methods": ["ff", "backprop"], "schedules": ["simultaneous", "greedy"],
+              "recipes": ["paper", "adam"],
               "variant_grid": {"depths": [4], "widths": [8]}}  # fmt: skip
     grid = full_grid(config)
     assert sum(t.variant == "standard" for t in grid) == 4
-    assert sum(t.variant == "backprop" for t in grid) == 4
+    assert sum(t.variant == "paper recipe" for t in grid) == 4
+    assert [t.id for t in grid if t.variant == "backprop"] == ["mnist-d4-w8-backprop"]
     assert [t.id for t in grid if t.variant == "greedy"] == ["mnist-d4-w8-greedy"]
-    assert len(full_grid(config | {"variant_grid": None})) == 12
+    assert len(full_grid(config | {"variant_grid": None})) == 16
     outside = full_grid(config | {"variant_grid": {"depths": [6]}})  # not in depths: no variant
-    assert {t.variant for t in outside} == {"standard", "backprop"}
+    assert {t.variant for t in outside} == {"standard", "paper recipe"}
+
+
+def test_comparison_seeds_apply_to_everything_but_the_paper_recipes_grid():
+    config = with_defaults({"datasets": ["mnist"], "depths": [2], "widths": [8],
+                            "recipes": ["paper", "adam"], "negatives": ["random", "hard"],
+                            "seeds": 30, "comparison_seeds": 5, "first_seed": 30})  # fmt: skip
+    counts = {t.id: seed_count(config, t) for t in treatments(config)}
+    assert counts == {"mnist-d2-w8": 5, "mnist-d2-w8-hard": 5, "mnist-d2-w8-paper": 30,
+                      "mnist-d2-w8-backprop": 5}  # fmt: skip
+    paper = next(t for t in treatments(config) if t.recipe == "paper")
+    assert treatment_seed_chunks(config, paper, 16) == [range(30, 46), range(46, 60)]
+    every = with_defaults({"seeds": 7})  # comparison_seeds left out: `seeds` for all
+    assert {seed_count(every, t) for t in treatments(every)} == {7}
+    with pytest.raises(Exception, match="comparison_seeds"):
+        with_defaults({"comparison_seeds": 1})
 
 
 def test_seeds_are_cut_into_chunks_of_at_most_the_bound():

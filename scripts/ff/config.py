@@ -202,8 +202,8 @@ def treatments(config: dict) -> list[Treatment]:
     combination with each of `epochs`: Forward-Forward's Adam recipe over datasets x depths x
     widths x schedules x learning_rates x thetas x negatives; its paper recipe over datasets x
     depths x widths (its settings are its own); backprop over datasets x depths x widths x
-    learning_rates. Treatments other than the standard ones of each method and recipe train
-    only on `variant_grid`'s depths and widths, when it is given."""
+    learning_rates. Every treatment but standard Forward-Forward by either recipe (backprop
+    and the variants) trains only on `variant_grid`'s depths and widths, when it is given."""
     datasets, depths, widths = config["datasets"], config["depths"], config["widths"]
     grid = []
     if "ff" in config["methods"] and "adam" in config["recipes"]:
@@ -235,7 +235,7 @@ def treatments(config: dict) -> list[Treatment]:
     grid = [
         treatment
         for treatment in grid
-        if treatment.is_standard
+        if (treatment.method == "ff" and treatment.is_standard)
         or (
             treatment.depth in limits.get("depths", [treatment.depth])
             and treatment.width in limits.get("widths", [treatment.width])
@@ -275,6 +275,24 @@ def prefix_depths(grid: list[Treatment], treatment: Treatment) -> tuple[int, ...
             if other.id in trunk_of and trunk_of[other.id] == treatment and other != treatment
         )
     )
+
+
+def is_reproduction(treatment: Treatment) -> bool:
+    """The paper recipe's standard Forward-Forward training: the study's own experiment, which
+    trains `seeds` seeds; every other treatment is a comparison (`comparison_seeds`)."""
+    return treatment.method == "ff" and treatment.recipe == "paper"
+
+
+def seed_count(config: dict, treatment: Treatment) -> int:
+    """How many seeds a treatment trains, from a config completed with its defaults."""
+    if is_reproduction(treatment) or config["comparison_seeds"] is None:
+        return config["seeds"]
+    return config["comparison_seeds"]
+
+
+def treatment_seed_chunks(config: dict, treatment: Treatment, max_per_job: int) -> list[range]:
+    """A treatment's seeds, first_seed onwards, in chunks of at most `max_per_job`."""
+    return seed_chunks(config["first_seed"], seed_count(config, treatment), max_per_job)
 
 
 def seed_chunks(first_seed: int, n_seeds: int, max_per_job: int) -> list[range]:

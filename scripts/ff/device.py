@@ -67,10 +67,11 @@ def choose_device(requested: str) -> torch.device:
 
 
 def configure_torch(threads: int, matmul_precision: str = "highest") -> None:
-    """Threads, deterministic algorithms, and the precision of float32 matrix products
-    (config key training.matmul_precision: `high` allows TF32 on CUDA, `medium` also bfloat16
-    products on CPUs that have them)."""
-    torch.set_num_threads(max(1, threads))
+    """Threads (at most the CPUs this process may run on: more only contend), deterministic
+    algorithms, and the precision of float32 matrix products (config key
+    training.matmul_precision: `high` allows TF32 on CUDA, `medium` also bfloat16 products on
+    CPUs that have them)."""
+    torch.set_num_threads(max(1, min(threads, len(os.sched_getaffinity(0)))))
     torch.use_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
     torch.set_float32_matmul_precision(matmul_precision)

@@ -18,7 +18,7 @@ from ff.config import (
     chunk_name,
     parse_chunk_name,
     prefix_depths,
-    seed_chunks,
+    treatment_seed_chunks,
     treatments,
     trunks,
 )
@@ -43,12 +43,15 @@ DERIVED = {
     if trunk.id != treatment
 }
 TRAINED = [treatment for treatment in TREATMENTS if treatment not in DERIVED]
-SEED_CHUNKS = [
-    chunk_name(chunk)
-    for chunk in seed_chunks(
-        config["first_seed"], config["seeds"], TRAIN_SETTINGS.max_seeds_per_job
-    )
-]
+CHUNKS = {
+    treatment_id: [
+        chunk_name(chunk)
+        for chunk in treatment_seed_chunks(
+            config, treatment, TRAIN_SETTINGS.max_seeds_per_job
+        )
+    ]
+    for treatment_id, treatment in TREATMENTS.items()
+}
 FIGURES = yaml.safe_load(Path(workflow.basedir, "workflow", "figures.yaml").read_text())
 
 
@@ -60,7 +63,7 @@ def one_of(ids):
 wildcard_constraints:
     dataset="|".join(config["datasets"]),
     treatment=one_of(TREATMENTS),
-    chunk="|".join(SEED_CHUNKS),
+    chunk=one_of(sorted({chunk for chunks in CHUNKS.values() for chunk in chunks})),
     seed=r"\d+",
     strategy="random",
 
@@ -105,7 +108,7 @@ def chunks_of_treatment(wildcards):
         name: expand(
             f"results/train/{{treatment}}/{{chunk}}/{file}",
             treatment=wildcards.treatment,
-            chunk=SEED_CHUNKS,
+            chunk=CHUNKS[wildcards.treatment],
         )
         for name, file in TRAIN_OUTPUTS.items()
     }
@@ -190,7 +193,25 @@ def trained_outputs():
     )
 
 
+def study_description():
+    """The study in a line, for docs/results.md."""
+    seeds = f"{config['seeds']} seeds"
+    if config["comparison_seeds"]:
+        seeds += f" (comparisons {config['comparison_seeds']})"
+    listed = {
+        key: ", ".join(map(str, config[key]))
+        for key in ("datasets", "depths", "widths", "epochs", "recipes", "methods")
+    }
+    return (
+        f"a study of {len(TREATMENTS)} treatments, {seeds} from seed {config['first_seed']}: "
+        f"data sets {listed['datasets']}; depths {listed['depths']}; widths "
+        f"{listed['widths']}; epochs {listed['epochs']}; recipes {listed['recipes']}; "
+        f"methods {listed['methods']}"
+    )
+
+
 STATS = [
+    "answers.tsv",
     "depth_delay.tsv",
     "layer_correlation.tsv",
     "correlation_trends.tsv",
