@@ -1,8 +1,10 @@
 # One rule per figure of workflow/figures.yaml, named after it; each writes
-# results/figures/{figure}.svg, .png and .html with the chart function of that name.
+# results/figures/{figure}.svg, .png and .html with the chart function of that name. The
+# report lists a category's results sorted by their first label: the number keeps the
+# order of figures.yaml (the answers, H1, H2, H3, accuracy, the comparisons).
 
 
-for figure, tables in FIGURES.items():
+for number, (figure, tables) in enumerate(FIGURES.items(), start=1):
 
     rule:
         name:
@@ -15,6 +17,7 @@ for figure, tables in FIGURES.items():
                 f"results/figures/{figure}.png",
                 caption=f"../report/{figure}.rst",
                 category="Figures",
+                labels={"No.": f"{number:02d}", "Figure": figure},
             ),
             html=f"results/figures/{figure}.html",
         log:
