@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from snakemake.exceptions import WorkflowError
 
 # the library under scripts/ (rule scripts find it beside themselves)
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
@@ -149,6 +150,16 @@ def derived_run_info(wildcards):
         "derived_from": DERIVED[wildcards.treatment],
         "depth": treatment_of(wildcards).depth,
     }
+
+
+def training_threads():
+    """Every core given with --cores: locally a training job then runs alone, since a second
+    job beside it only contends for the CPUs its torch threads use. 4 where no total is given
+    (--report, --lint; cluster profiles set train_seeds' threads themselves)."""
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return 4
 
 
 def train_gpus(wildcards):

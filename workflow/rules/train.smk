@@ -18,7 +18,7 @@ rule train_seeds:
         treatment=one_of(TRAINED),
     conda:
         "../../envs/train.yaml"
-    threads: workflow.cores  # locally, nothing else runs beside it (only contends); clusters set it
+    threads: training_threads()
     resources:
         gpu=train_gpus,
         mem_mb=train_mem_mb,
