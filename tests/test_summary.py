@@ -113,7 +113,8 @@ ANSWERS_HEAD = [
 ]
 MISSING = {
     "backprop": "- backprop, layers read by linear probes: not in this study; add `backprop` to "
-    "`methods` in the config to answer it.",
+    "`methods` (and give `variant_grid` depths and widths of the grid) in the config to answer "
+    "it.",
     "hard": "- Forward-Forward, hard negatives: not in this study; add `hard` to `negatives` (and "
     "give `variant_grid` depths and widths of the grid) in the config to answer it.",
     "greedy": "- Forward-Forward, greedy layer-by-layer schedule: not in this study; add `greedy` "

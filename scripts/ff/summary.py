@@ -20,7 +20,7 @@ from ff.stats import BASES, STRONG
 QUESTIONS = {
     ("method", "backprop"): (
         "backprop, layers read by linear probes",
-        "add `backprop` to `methods`",
+        "add `backprop` to `methods` (and give `variant_grid` depths and widths of the grid)",
     ),
     ("negatives", "hard"): (
         "Forward-Forward, hard negatives",
