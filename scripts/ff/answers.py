@@ -113,7 +113,7 @@ def answer(hypothesis: str, values: pd.Series, resamples: int = BOOTSTRAP_RESAMP
     n = len(x)
     result = stats.mean_over_seeds(x)
     if scale == "tanh":
-        result |= {key: np.tanh(result[key]) for key in ("estimate", "ci_low", "ci_high")}
+        result = stats.back_transformed(result)
     if n < 2:
         return result | {"point_verdict": "not testable", "stability": np.nan,
                          "verdict": "not testable", "half_1": "", "half_2": "",

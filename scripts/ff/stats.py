@@ -278,25 +278,21 @@ def fisher_z(r: np.ndarray) -> np.ndarray:
     return np.arctanh(np.clip(r, -0.999999, 0.999999))
 
 
+def back_transformed(result: dict) -> dict:
+    """A `mean_over_seeds` result on Fisher's z with its estimate and interval as r."""
+    return result | {
+        name: float(np.tanh(result[name])) for name in ("estimate", "ci_low", "ci_high")
+    }
+
+
 def pool_across_seeds(rs: np.ndarray) -> dict:
     """Per-seed coefficients pooled through Fisher's z: mean z, a t interval over seeds (the
     seeds are the independent replicates), back-transformed; p from a one-sample t-test."""
-    z = fisher_z(rs[~np.isnan(rs)])
-    n = len(z)
-    if n < 2:
-        return {"r": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n": n}
-    mean, se = z.mean(), z.std(ddof=1) / np.sqrt(n)
-    if se == 0:
-        return {"r": float(np.tanh(mean)), "ci_low": np.tanh(mean), "ci_high": np.tanh(mean),
-                "p_value": 0.0 if mean != 0 else 1.0, "n": n}  # fmt: skip
-    half = stats.t.ppf(0.975, n - 1) * se
-    return {
-        "r": float(np.tanh(mean)),
-        "ci_low": float(np.tanh(mean - half)),
-        "ci_high": float(np.tanh(mean + half)),
-        "p_value": float(2 * stats.t.sf(abs(mean / se), n - 1)),
-        "n": n,
-    }
+    result = back_transformed(mean_over_seeds(fisher_z(rs)))
+    n = result["seeds"]
+    r = result["estimate"] if n >= 2 else np.nan
+    return {"r": r, "ci_low": result["ci_low"], "ci_high": result["ci_high"],
+            "p_value": result["p_value"], "n": n}  # fmt: skip
 
 
 def across_seeds(x: np.ndarray, y: np.ndarray, kind: str) -> dict:
@@ -397,12 +393,10 @@ def first_layer_correlation(per_seed: pd.DataFrame) -> pd.DataFrame:
     rows = []
     groups = [*STUDY_KEYS, "basis", "kind"]
     for keys, group in seed_first_layer_correlations(per_seed).groupby(groups):
-        result = mean_over_seeds(group.z.to_numpy())
         rows.append(
             dict(zip(groups, keys, strict=True))
             | {"treatments": int(group.treatments.max())}
-            | {name: np.tanh(result[name]) for name in ("estimate", "ci_low", "ci_high")}
-            | {"p_value": result["p_value"], "seeds": result["seeds"]}
+            | back_transformed(mean_over_seeds(group.z.to_numpy()))
         )
     columns = [*groups, "treatments", "r", "ci_low", "ci_high", "p_value", "seeds"]
     table = pd.DataFrame(rows).rename(columns={"estimate": "r"}).reindex(columns=columns)
