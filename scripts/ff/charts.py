@@ -694,6 +694,38 @@ def fig_correlation_trends(correlations: pd.DataFrame, analysis: dict) -> alt.Ch
 # --- Accuracy and goodness ------------------------------------------------------------------
 
 
+def accuracy_by_width(
+    band: pd.DataFrame,
+    series: str,
+    order: list[str],
+    colour: alt.Color,
+    title: str,
+    tooltip: list[str],
+    max_panel_width: int,
+) -> alt.FacetChart:
+    """Mean final accuracy with its 95% interval against width, one point per `series` value
+    side by side; rows data set, columns depth."""
+    base = alt.Chart().encode(
+        x=alt.X("width:O", title="Width (units per layer)", axis=alt.Axis(labelAngle=0)),
+        color=colour,
+        xOffset=alt.XOffset(f"{series}:N", sort=order),
+    )
+    points = base.mark_point(filled=True, size=40).encode(
+        y=alt.Y("mean:Q", title=title, scale=alt.Scale(zero=False)),
+        tooltip=[*tooltip, alt.Tooltip("mean:Q", format=".4f"), "seeds"],
+    )
+    bars = base.mark_rule().encode(y="low:Q", y2="high:Q")
+    width = clamp((MAX_WIDTH - 150) / band.depth.nunique() - 20, 120, max_panel_width)
+    return (
+        alt.layer(bars, points, data=band)
+        .properties(width=width, height=170)
+        .facet(
+            row=alt.Row("dataset_facet:N", title=None, header=facet_header()),
+            column=alt.Column("depth:O", title="Depth"),
+        )
+    )
+
+
 def fig_final_accuracy(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     """The main study's final test accuracy of each layer and of the model."""
     rows = accuracy_rows(metrics, "test")
@@ -701,32 +733,11 @@ def fig_final_accuracy(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     band = mean_band(study_rows(rows, study), ["dataset", "depth", "width", "layer"])
     band = ranked(band, "dataset", datasets_in(band))
     order = layer_order(band.depth)
-    base = alt.Chart().encode(
-        x=alt.X("width:O", title="Width (units per layer)", axis=alt.Axis(labelAngle=0)),
-        color=layer_colour(band.depth),
-        xOffset=alt.XOffset("layer:N", sort=order),
-    )
-    points = base.mark_point(filled=True, size=40).encode(
-        y=alt.Y("mean:Q", title="Test accuracy", scale=alt.Scale(zero=False)),
-        tooltip=[
-            "dataset",
-            "depth",
-            "width",
-            "layer",
-            alt.Tooltip("mean:Q", format=".4f"),
-            "seeds",
-        ],  # fmt: skip
-    )
-    bars = base.mark_rule().encode(y="low:Q", y2="high:Q")
-    width = clamp((MAX_WIDTH - 150) / band.depth.nunique() - 20, 120, 260)
+    tooltip = ["dataset", "depth", "width", "layer"]
     return titled(
-        alt.layer(bars, points, data=band)
-        .properties(width=width, height=170)
-        .facet(
-            row=alt.Row("dataset_facet:N", title=None, header=facet_header()),
-            column=alt.Column("depth:O", title="Depth"),
-        )
-        .resolve_scale(y="independent", xOffset="independent"),
+        accuracy_by_width(
+            band, "layer", order, layer_colour(band.depth), "Test accuracy", tooltip, 260
+        ).resolve_scale(y="independent", xOffset="independent"),
         "Final test accuracy of each layer and of the model",
         [study_subtitle(study), "Mean over seeds with 95% interval"],
     )
@@ -929,32 +940,12 @@ def fig_accuracy_comparison(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     )
     order = training_order(band)
     band = ranked(band, "dataset", datasets_in(band))
-    base = alt.Chart().encode(
-        x=alt.X("width:O", title="Width (units per layer)", axis=alt.Axis(labelAngle=0)),
-        color=training_colour(order),
-        xOffset=alt.XOffset("training_label:N", sort=order),
-    )
-    points = base.mark_point(filled=True, size=40).encode(
-        y=alt.Y("mean:Q", title="Model test accuracy", scale=alt.Scale(zero=False)),
-        tooltip=[
-            "dataset",
-            "training_label",
-            "depth",
-            "width",
-            alt.Tooltip("mean:Q", format=".4f"),
-            "seeds",
-        ],  # fmt: skip
-    )
-    bars = base.mark_rule().encode(y="low:Q", y2="high:Q")
-    width = clamp((MAX_WIDTH - 150) / band.depth.nunique() - 20, 120, 280)
+    colour = training_colour(order)
+    tooltip = ["dataset", "training_label", "depth", "width"]
     return titled(
-        alt.layer(bars, points, data=band)
-        .properties(width=width, height=170)
-        .facet(
-            row=alt.Row("dataset_facet:N", title=None, header=facet_header()),
-            column=alt.Column("depth:O", title="Depth"),
-        )
-        .resolve_scale(y="independent"),
+        accuracy_by_width(
+            band, "training_label", order, colour, "Model test accuracy", tooltip, 280
+        ).resolve_scale(y="independent"),
         "Final test accuracy of the model in every training",
         [
             "Label accuracy; [paper definitions]: the paper recipe's linear read-out. The "
