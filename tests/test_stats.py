@@ -529,6 +529,15 @@ def t_reference(values) -> dict:
             "seeds": len(values)}  # fmt: skip
 
 
+# per-seed values (or coefficients) for the pooling tests; NaN: a seed without one, left out
+PER_SEED_VALUES = [
+    [0.2, np.nan, 0.5, 0.9, -0.1, 0.6],
+    [-0.3, -0.5, -0.1, -0.6],
+    [0.3, 0.5],
+    [0.85, 0.9, 0.7, 0.95, 0.8, 0.75, 0.9, 0.6],
+]
+
+
 def result_of(row, estimate: str) -> dict:
     """A table row's mean-over-seeds columns, under mean_over_seeds' names."""
     names = ("ci_low", "ci_high", "p_value", "seeds")
@@ -537,12 +546,7 @@ def result_of(row, estimate: str) -> dict:
 
 @pytest.mark.parametrize(
     "values",
-    [
-        [0.2, np.nan, 0.5, 0.9, -0.1, 0.6],  # a seed without a value is left out
-        [-0.3, -0.5, -0.1, -0.6],
-        [0.3, 0.5],
-        [0.85, 0.9, 0.7, 0.95, 0.8, 0.75, 0.9, 0.6],
-    ],
+    PER_SEED_VALUES,
 )
 def test_mean_over_seeds_exact_t_interval_and_two_sided_p(values):
     result = stats.mean_over_seeds(np.array(values))
@@ -685,12 +689,7 @@ def test_pooling_over_seeds_uses_fisher_z_and_a_t_interval():
 
 @pytest.mark.parametrize(
     "rs",
-    [
-        [0.2, np.nan, 0.5, 0.9, -0.1, 0.6],  # a seed without a coefficient is left out
-        [-0.3, -0.5, -0.1, -0.6],
-        [0.3, 0.5],
-        [0.85, 0.9, 0.7, 0.95, 0.8, 0.75, 0.9, 0.6],
-    ],
+    PER_SEED_VALUES,
 )
 def test_pool_across_seeds_exact_interval_and_p(rs):
     pooled = stats.pool_across_seeds(np.array(rs))
