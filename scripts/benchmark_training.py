@@ -32,7 +32,7 @@ import torch
 from ff.config import TrainSettings, Treatment, seed_count, treatments, with_defaults
 from ff.data import IMAGE_SIZE, Splits
 from ff.device import choose_device, configure_torch, synchronize
-from ff.forward_forward import FFTrainer
+from ff.forward_forward import FFTrainer, TrainInputs
 from ff.methods import study_cost
 from ff.negatives import random_wrong_labels
 from ff.reference import plain_on_tensors_seconds, plain_seconds
@@ -63,7 +63,7 @@ def project_trainer_seconds(args, splits: Splits, seeds: list[int], device: torc
     )
     negatives = np.stack([random_wrong_labels(splits.train_y, s, args.epochs) for s in seeds])
     trainer = FFTrainer(
-        bench_treatment(args), settings, seeds, splits, device, wrong_labels=negatives
+        bench_treatment(args), settings, seeds, splits, device, TrainInputs(wrong_labels=negatives)
     )
     return sum(trainer.run().seconds_per_epoch)
 

@@ -19,6 +19,7 @@ import torch
 from ff.config import TrainSettings, Treatment
 from ff.data import load_splits
 from ff.device import choose_device, configure_torch
+from ff.forward_forward import TrainInputs
 from ff.negatives import random_wrong_labels
 from ff.paper_recipe import PaperFFTrainer
 
@@ -44,7 +45,7 @@ def main() -> None:
     treatment = Treatment("mnist", args.depth, args.width, recipe="paper", epochs=args.epochs)
     negatives = np.stack([random_wrong_labels(splits.train_y, s, args.epochs) for s in args.seeds])
     trainer = PaperFFTrainer(
-        treatment, settings, args.seeds, splits, device, wrong_labels=negatives
+        treatment, settings, args.seeds, splits, device, TrainInputs(wrong_labels=negatives)
     )
     started = time.perf_counter()
     result = trainer.run()

@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-import numpy as np
-
 from ff.config import TrainSettings, Treatment, config_hash, parse_chunk_name
 from ff.data import load_splits
 from ff.device import choose_device, configure_torch, device_description
+from ff.forward_forward import TrainInputs
 from ff.logs import start_logging
 from ff.methods import trainer_class
 from ff.outputs import write_outputs
@@ -22,13 +21,10 @@ if treatment.negatives == "hard":
     log.info("negatives: hard, chosen by the network itself at every training step")
 
 splits = load_splits(snakemake.input.data)
-inputs = {}
-if snakemake.input.negatives:  # random negatives (hard ones are chosen during training)
-    inputs["wrong_labels"] = np.stack([np.load(path) for path in snakemake.input.negatives])
-if snakemake.params.prefix_depths:  # shallower treatments derived from this run
-    inputs["prefix_depths"] = tuple(snakemake.params.prefix_depths)
-    log.info("also evaluates the networks of its first %s layers", inputs["prefix_depths"])
-trainer = trainer_class(treatment)(treatment, settings, seeds, splits, device, **inputs)
+inputs = TrainInputs.read(snakemake.input.negatives, snakemake.params.trunk_depths)
+if inputs.trunk_depths:
+    log.info("also evaluates its trunks, the networks of its first %s layers", inputs.trunk_depths)
+trainer = trainer_class(treatment)(treatment, settings, seeds, splits, device, inputs)
 checkpoint = Path(snakemake.params.checkpoint)
 result = trainer.run(checkpoint=checkpoint)
 write_outputs(

@@ -9,7 +9,7 @@ import torch
 from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment
 from ff.device import choose_device
-from ff.forward_forward import FFTrainer
+from ff.forward_forward import FFTrainer, TrainInputs
 from ff.negatives import random_wrong_labels
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -27,7 +27,7 @@ def run(splits, device: str) -> pd.DataFrame:
         seeds,
         splits,
         torch.device(device),
-        negatives,
+        TrainInputs(negatives),
     )
     return pd.DataFrame(trainer.run().history)
 

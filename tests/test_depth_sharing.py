@@ -1,5 +1,5 @@
 """Depth treatments trained once: layers 1..d of a deeper network are the depth-d network, so
-a shallower treatment is derived from the deeper one's run (rule derive_seeds)."""
+a shallower treatment is cut from the deeper one's run, its trunk (rule trunk_seeds)."""
 
 import json
 from dataclasses import replace
@@ -9,39 +9,42 @@ import pandas as pd
 import pytest
 import torch
 
-from ff.config import TrainSettings, Treatment, prefix_depths, trunks
+from ff.config import TrainSettings, Treatment, trunk_depths, trunks
+from ff.forward_forward import TrainInputs
 from ff.methods import trainer_class
 from ff.metrics import read_table
 from ff.negatives import random_wrong_labels
-from ff.outputs import TRAIN_OUTPUTS, derive_outputs, write_outputs
+from ff.outputs import TRAIN_OUTPUTS, trunk_outputs, write_outputs
 
 CPU = torch.device("cpu")
 SETTINGS = TrainSettings(batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=300)
 
 
-def outputs(folder, prefixes=False) -> dict:
+def outputs(folder) -> dict:
     folder.mkdir()
     paths = {name: str(folder / file) for name, file in TRAIN_OUTPUTS.items()}
-    return paths | ({"prefixes": str(folder / "prefixes.pt")} if prefixes else {})
+    return paths | {"trunks": str(folder / "trunks.pt")}
 
 
-def train(treatment, splits, paths, prefix_depths=()):
+def trainer(treatment, splits, trunk_depths=()):
     seeds = [0, 1]
     negatives = np.stack([random_wrong_labels(splits.train_y, s, treatment.epochs) for s in seeds])
-    trainer = trainer_class(treatment)(
-        treatment, SETTINGS, seeds, splits, CPU, wrong_labels=negatives, prefix_depths=prefix_depths
-    )
-    write_outputs(trainer.run(), paths, {"treatment": treatment.id})
+    inputs = TrainInputs(negatives, trunk_depths)
+    return trainer_class(treatment)(treatment, SETTINGS, seeds, splits, CPU, inputs)
+
+
+def train(treatment, splits, paths, trunk_depths=()):
+    result = trainer(treatment, splits, trunk_depths).run()
+    write_outputs(result, paths, {"treatment": treatment.id})
 
 
 @pytest.mark.parametrize("recipe", ["adam", "paper"])
-def test_a_derived_depth_equals_that_depth_trained_alone(mnist_splits, tmp_path, recipe):
+def test_a_trunk_equals_that_depth_trained_alone(mnist_splits, tmp_path, recipe):
     deep = Treatment("mnist", 3, 32, recipe=recipe, epochs=2)
-    trunk, derived, alone = (outputs(tmp_path / name, name == "trunk") for name in
-                             ("trunk", "derived", "alone"))  # fmt: skip
-    train(deep, mnist_splits, trunk, prefix_depths=(1, 2))
-    derive_outputs(trunk, 2, derived, {"treatment": "derived"})
-    train(replace(deep, depth=2), mnist_splits, alone | {"prefixes": str(tmp_path / "p.pt")})
+    trained, derived, alone = (outputs(tmp_path / name) for name in ("trained", "derived", "alone"))
+    train(deep, mnist_splits, trained, trunk_depths=(1, 2))
+    trunk_outputs(trained, 2, derived, {"treatment": "derived"})
+    train(replace(deep, depth=2), mnist_splits, alone)
 
     pd.testing.assert_frame_equal(read_table(derived["history"]), read_table(alone["history"]))
     with np.load(derived["predictions"]) as got, np.load(alone["predictions"]) as expected:
@@ -59,7 +62,29 @@ def test_a_derived_depth_equals_that_depth_trained_alone(mnist_splits, tmp_path,
     assert run["treatment"] == "derived"
 
 
-def test_only_what_shares_its_first_layers_is_derived():
+def test_a_resumed_run_keeps_its_trunks_results(mnist_splits, tmp_path):
+    deep = Treatment("mnist", 3, 16, recipe="paper", epochs=2)
+    uninterrupted = trainer(deep, mnist_splits, (1, 2)).run()
+    checkpoint = tmp_path / "checkpoint.pt"
+    first = trainer(deep, mnist_splits, (1, 2))
+    first.treatment = replace(deep, epochs=1)  # stop after epoch 1, as a killed job would
+    first.run(checkpoint=checkpoint)
+    resumed = trainer(deep, mnist_splits, (1, 2)).run(checkpoint=checkpoint)
+    assert resumed.resumed_from_epoch == 1
+    assert uninterrupted.extras.keys() == resumed.extras.keys() == {1, 2}
+    for depth, expected in uninterrupted.extras.items():
+        got = resumed.extras[depth]
+        pd.testing.assert_frame_equal(pd.DataFrame(got.history), pd.DataFrame(expected.history))
+        np.testing.assert_array_equal(
+            np.stack(got.validation_predictions), np.stack(expected.validation_predictions)
+        )
+        np.testing.assert_array_equal(got.test_predictions, expected.test_predictions)
+        torch.testing.assert_close(got.weights, expected.weights, rtol=0, atol=0)
+    # a checkpoint of a run that served other trunk depths is not resumed
+    assert trainer(deep, mnist_splits, (2,)).run(checkpoint=checkpoint).resumed_from_epoch == 0
+
+
+def test_only_what_shares_its_first_layers_is_cut_from_a_trunk():
     grid = [
         Treatment("mnist", depth, 8, **changes)
         for depth in (2, 3, 4)
@@ -70,8 +95,8 @@ def test_only_what_shares_its_first_layers_is_derived():
     assert {trunk.id for trunk in trunk_of.values()} == {"mnist-d4-w8", "mnist-d4-w8-paper"}
     assert trunk_of["mnist-d2-w8-paper"].id == "mnist-d4-w8-paper"
     assert not any(key.endswith(("-hard", "-greedy", "-backprop")) for key in trunk_of)
-    assert prefix_depths(grid, Treatment("mnist", 4, 8)) == (2, 3)
-    assert prefix_depths(grid, Treatment("mnist", 4, 8, negatives="hard")) == ()
+    assert trunk_depths(grid, Treatment("mnist", 4, 8)) == (2, 3)
+    assert trunk_depths(grid, Treatment("mnist", 4, 8, negatives="hard")) == ()
 
 
 def test_joining_seed_chunks_keeps_a_recipes_own_weights(tmp_path):

@@ -17,7 +17,7 @@ from conftest import copy_workflow
 from ff.config import TrainSettings, Treatment
 from ff.data import load_splits
 from ff.device import configure_torch
-from ff.forward_forward import FFTrainer
+from ff.forward_forward import FFTrainer, TrainInputs
 from ff.metrics import METRIC_COLUMNS
 from ff.negatives import random_wrong_labels
 
@@ -98,7 +98,7 @@ def test_the_resumed_history_equals_an_uninterrupted_run(killed_and_resumed):
         [0, 1],
         splits,
         torch.device("cpu"),
-        negatives,
+        TrainInputs(negatives),
     )
     uninterrupted = pd.DataFrame(trainer.run().history).reindex(columns=resumed.columns)
     numeric = list(METRIC_COLUMNS)

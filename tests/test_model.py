@@ -5,9 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ff.forward_forward import BatchedFF, evaluate_ff, ff_loss, goodness
+from ff.forward_forward import BatchedFF, FFEvalSet, evaluate_ff, ff_loss, goodness
 from ff.layers import input_inv_rms, label_free, overlay_label, rms_normalize
-from ff.loop import EvalSet
 
 
 def test_goodness_sum_and_mean_of_squares():
@@ -144,7 +143,7 @@ def test_evaluation_metrics_equal_a_direct_computation_on_a_tiny_network():
     images = label_free(torch.rand(9, 784))
     labels = torch.randint(0, 10, (9,))
     wrong = (labels + torch.randint(1, 10, (9,))) % 10
-    data = EvalSet(body=images, labels=labels, wrong=wrong)
+    data = FFEvalSet(body=images, labels=labels, wrong=wrong)
     theta = 6.0
     ev = evaluate_ff(model, data, theta)
     for s in range(2):

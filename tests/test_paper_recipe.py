@@ -8,6 +8,7 @@ import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment
 from ff.data import Splits
+from ff.forward_forward import TrainInputs
 from ff.layers import label_free, overlay_label
 from ff.negatives import random_wrong_labels
 from ff.paper_recipe import PAPER, PaperFF, PaperFFTrainer, cooled_down
@@ -134,7 +135,7 @@ def test_a_seed_steps_as_plain_sgd_with_momentum_and_weight_decay_would_move_it(
     settings = TrainSettings(batch_size=20, train_size=400, evals_per_epoch=1, eval_size=100)
     treatment = Treatment("mnist", 2, 16, recipe="paper", epochs=2)
     negatives = np.stack([random_wrong_labels(splits.train_y, s, 2) for s in (0, 1)])
-    trainer = PaperFFTrainer(treatment, settings, [0, 1], splits, CPU, wrong_labels=negatives)
+    trainer = PaperFFTrainer(treatment, settings, [0, 1], splits, CPU, TrainInputs(negatives))
     model = trainer.model
     w = [weight[1].detach().clone().requires_grad_() for weight in model.weights]
     b = [bias[1, 0].detach().clone().requires_grad_() for bias in model.biases]
@@ -174,7 +175,7 @@ def test_the_read_out_learns_and_is_recorded(mnist_splits):
     settings = TrainSettings(batch_size=50, train_size=5000, evals_per_epoch=2, eval_size=500)
     treatment = Treatment("mnist", 2, 128, recipe="paper", epochs=1)
     negatives = np.stack([random_wrong_labels(mnist_splits.train_y, 0, 1)])
-    trainer = PaperFFTrainer(treatment, settings, [0], mnist_splits, CPU, wrong_labels=negatives)
+    trainer = PaperFFTrainer(treatment, settings, [0], mnist_splits, CPU, TrainInputs(negatives))
     result = trainer.run()
     history = [row for row in result.history if row["layer"] == "model"]
     final = [row for row in history if row["split"] == "test"][0]

@@ -7,7 +7,7 @@ import torch
 
 from ff.config import TrainSettings, Treatment
 from ff.device import configure_torch
-from ff.forward_forward import FFTrainer
+from ff.forward_forward import FFTrainer, TrainInputs
 from ff.loop import DivergenceError, evaluation_steps
 from ff.negatives import random_wrong_labels
 
@@ -20,7 +20,7 @@ TREATMENT = Treatment("mnist", 2, 64, epochs=2)
 def make_trainer(splits, seeds, settings, treatment=TREATMENT):
     epochs = treatment.total_epochs
     negatives = np.stack([random_wrong_labels(splits.train_y, seed, epochs) for seed in seeds])
-    return FFTrainer(treatment, settings, seeds, splits, CPU, wrong_labels=negatives)
+    return FFTrainer(treatment, settings, seeds, splits, CPU, TrainInputs(negatives))
 
 
 def history(result) -> pd.DataFrame:

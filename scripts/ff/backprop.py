@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 
 from ff.config import TrainSettings, Treatment
-from ff.data import IMAGE_SIZE, N_CLASSES, Splits
+from ff.data import IMAGE_SIZE, N_CLASSES
+from ff.forward_forward import TrainInputs
 from ff.layers import rms_normalize, stacked_layers
 from ff.loop import EvalSet, Evaluation, Trainer, evaluation_chunk, rows, train_row
 
@@ -104,18 +105,17 @@ class BackpropTrainer(Trainer):
     """End-to-end cross-entropy training; probes refitted at every evaluation point on the
     first `training.probe_size` training images."""
 
-    def __init__(
-        self,
-        treatment: Treatment,
-        settings: TrainSettings,
-        seeds: list[int] | range,
-        splits: Splits,
-        device: torch.device,
-    ):
-        super().__init__(treatment, settings, seeds, splits, device)
-        n = min(settings.probe_size, self.n_train)
+    def prepare(self, inputs: TrainInputs | None) -> None:
+        """The probes' training images. Backprop reads no inputs: it has no negatives, and no
+        shallower network shares its layers."""
+        if inputs is not None and (inputs.wrong_labels is not None or inputs.trunk_depths):
+            raise ValueError(
+                f"{self.treatment.id} trains by backprop: it takes no wrong labels and serves no "
+                "trunk depths"
+            )
+        n = min(self.settings.probe_size, self.n_train)
         self.probe_body, self.probe_labels = self.train_body[:n], self.train_labels[:n]
-        self.chunk = evaluation_chunk(device, len(self.seeds) * treatment.width * 4 * 4)
+        self.chunk = evaluation_chunk(self.device, len(self.seeds) * self.treatment.width * 4 * 4)
         self.steps_taken = 0
         self.probes: tuple[int, list] | None = None  # (steps_taken at the fit, the probes)
 

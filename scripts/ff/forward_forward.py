@@ -2,7 +2,13 @@
 
 The network (`BatchedFF`), its evaluation (`evaluate_ff`: each layer's and the model's label
 choice by goodness), the trainer (`FFTrainer`: random or hard negatives, simultaneous or greedy
-schedule) and what a step and an evaluation cost in FLOPs.
+schedule), what it reads from its training job (`TrainInputs`) and what a step and an
+evaluation cost in FLOPs.
+
+Depth sharing: with local losses and detached inputs, the first d layers of a deeper network
+are the depth-d network step for step, so one run serves the shallower treatments whose
+networks are its first layers, its *trunks* (`TrainInputs.trunk_depths`, ff.config.trunks):
+every evaluation also scores each trunk's model (the loop's `Evaluation.extras`, by depth).
 
 Adam is elementwise, so one optimiser over the stacked per-seed tensors (ff.layers) updates
 every seed exactly as it would alone. Labels enter as the first N_CLASSES pixels: the body
@@ -13,17 +19,49 @@ not depend on which label is set.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ff.config import TrainSettings, Treatment
-from ff.data import IMAGE_SIZE, N_CLASSES, Splits
+from ff.config import TrainSettings, Treatment, config_hash
+from ff.data import IMAGE_SIZE, N_CLASSES
 from ff.layers import RMS_EPS, init_layer, input_inv_rms, stacked_layers
 from ff.loop import EvalSet, Evaluation, Trainer, evaluation_chunk, rows, train_row
+from ff.negatives import validation_wrong_labels
 
 # statistics of a training step, per layer (averaged over the steps between evaluations)
 TRAIN_METRICS = ("loss", "goodness_pos", "goodness_neg", "separation")
+
+
+@dataclass(frozen=True)
+class TrainInputs:
+    """What a training job gives its trainer beyond the data (`ff.loop.Trainer`'s `inputs`).
+    Forward-Forward is the only method that reads any; backprop needs none.
+
+    wrong_labels: uint8 [S, epochs, 50000], each seed's random negatives (make_negatives);
+        None for hard negatives, which the network picks at every step.
+    trunk_depths: the shallower depths whose networks are this one's first layers, step for
+        step (ff.config.trunk_depths): their model is evaluated too, so that they need no
+        training of their own."""
+
+    wrong_labels: np.ndarray | None = None
+    trunk_depths: tuple[int, ...] = ()
+
+    @classmethod
+    def read(cls, negatives: list[str], trunk_depths=()) -> TrainInputs:
+        """From make_negatives' files, one per seed (none: hard negatives, or backprop)."""
+        wrong_labels = np.stack([np.load(path) for path in negatives]) if negatives else None
+        return cls(wrong_labels, tuple(trunk_depths))
+
+
+@dataclass
+class FFEvalSet(EvalSet):
+    """A split to evaluate on, with a fixed wrong label per image for its negative sample
+    (the same for every run: ff.negatives.validation_wrong_labels)."""
+
+    wrong: torch.Tensor  # [n]
 
 
 def goodness(activity: torch.Tensor, kind: str = "sum") -> torch.Tensor:
@@ -211,18 +249,18 @@ class BatchedFF(torch.nn.Module):
 
 
 def evaluate_ff(
-    model: BatchedFF, data: EvalSet, theta: float, prefix_depths: tuple[int, ...] = ()
+    model: BatchedFF, data: FFEvalSet, theta: float, trunk_depths: tuple[int, ...] = ()
 ) -> Evaluation:
     """Each layer's label choice (highest goodness), the model's (goodness summed over all
     layers, and over all but the first), and per layer the loss, the mean goodness of positive
-    and negative samples and their separation by theta; and the model of each of the
-    networks made of the first `prefix_depths` layers."""
+    and negative samples and their separation by theta; and, as extras by depth, the model of
+    each trunk: the network made of the first `trunk_depths` layers."""
     seeds, width = len(model.seeds), model.width
     chunk = evaluation_chunk(data.body.device, seeds * N_CLASSES * width * 4 * 2)
     g = model.label_goodness(data.body, chunk=chunk)  # [S, depth, n, 10]
     layer_predictions = g.argmax(-1)  # [S, depth, n]
     accuracy = (layer_predictions == data.labels).float().mean(-1)  # [S, depth]
-    whole = prefix_model(g, data.labels)
+    whole = trunk_model(g, data.labels)
     g_pos = g.gather(-1, data.labels.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
     g_neg = g.gather(-1, data.wrong.view(1, 1, -1, 1).expand(seeds, model.depth, -1, 1))[..., 0]
     separation = ((g_pos > theta).float().mean(-1) + (g_neg < theta).float().mean(-1)) / 2
@@ -236,11 +274,11 @@ def evaluate_ff(
             "separation": separation,
         },
         model=whole.model,
-        prefixes={depth: prefix_model(g[:, :depth], data.labels) for depth in prefix_depths},
+        extras={depth: trunk_model(g[:, :depth], data.labels) for depth in trunk_depths},
     )
 
 
-def prefix_model(g: torch.Tensor, labels: torch.Tensor) -> Evaluation:
+def trunk_model(g: torch.Tensor, labels: torch.Tensor) -> Evaluation:
     """The model rows of the network made of the layers of goodness g [S, depth, n, 10]: its
     predictions [S, 2, n] (goodness summed over all layers, and over all but the first) and
     their accuracy."""
@@ -257,44 +295,58 @@ def prefix_model(g: torch.Tensor, labels: torch.Tensor) -> Evaluation:
 
 class FFTrainer(Trainer):
     """Forward-Forward training: random negatives from make_negatives or hard ones chosen by
-    the network; all layers at every step, or (greedy) one layer after another."""
+    the network; all layers at every step, or (greedy) one layer after another. Built as every
+    trainer is (ff.loop.Trainer), its `inputs` a TrainInputs."""
 
-    def __init__(
-        self,
-        treatment: Treatment,
-        settings: TrainSettings,
-        seeds: list[int] | range,
-        splits: Splits,
-        device: torch.device,
-        wrong_labels: np.ndarray | None = None,
-        prefix_depths: tuple[int, ...] = (),
-    ):
-        """wrong_labels: uint8 [S, epochs, 50000], the random negatives of each seed (None for
-        hard negatives, which the network picks at every step); prefix_depths: see Trainer."""
-        self.theta = treatment.theta_for(settings.goodness)
-        super().__init__(treatment, settings, seeds, splits, device, prefix_depths)
+    def prepare(self, inputs: TrainInputs | None) -> None:
+        """The wrong labels of the random negatives, the trunk depths (TrainInputs), theta and
+        the training images' inverse RMS."""
+        t, inputs = self.treatment, inputs or TrainInputs()
+        self.theta = t.theta_for(self.settings.goodness)
+        self.trunk_depths = tuple(sorted(inputs.trunk_depths))
+        if any(not 1 <= depth < t.depth for depth in self.trunk_depths):
+            raise ValueError(f"trunk depths {inputs.trunk_depths} must lie below {t.depth}")
+        if self.trunk_depths and not t.shares_trunk:
+            raise ValueError(f"{t.id} does not share its first layers with shallower runs")
         self.wrong_labels = None
-        if treatment.negatives == "random":
-            if wrong_labels is None:
-                raise ValueError(f"{treatment.id} trains on random negatives: pass them")
+        if t.negatives == "random":
+            if inputs.wrong_labels is None:
+                raise ValueError(f"{t.id} trains on random negatives: pass them")
             self.wrong_labels = torch.from_numpy(
-                np.asarray(wrong_labels)[:, :, : self.n_train].astype(np.int64)
-            ).to(device)
-        self.train_inv_rms = self.model.input_inv_rms(self.train_body)  # [n, 1]
-        self.seed_axis = torch.arange(len(self.seeds), device=device)[:, None]
-        total = treatment.total_epochs
-        if self.wrong_labels is not None and self.wrong_labels.shape[1] < total:
-            raise ValueError(
-                f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs {total}: "
-                "rerun make_negatives"
-            )
+                np.asarray(inputs.wrong_labels)[:, :, : self.n_train].astype(np.int64)
+            ).to(self.device)
+            if self.wrong_labels.shape[1] < t.total_epochs:
+                raise ValueError(
+                    f"negatives cover {self.wrong_labels.shape[1]} epochs, training needs "
+                    f"{t.total_epochs}: rerun make_negatives"
+                )
+        self.train_inv_rms = input_inv_rms(self.train_body)  # [n, 1], as BatchedFF computes it
+        self.seed_axis = torch.arange(len(self.seeds), device=self.device)[:, None]
+
+    def eval_set(self, images: np.ndarray, labels: np.ndarray) -> FFEvalSet:
+        split = super().eval_set(images, labels)
+        wrong = torch.from_numpy(validation_wrong_labels(labels).astype(np.int64))
+        return FFEvalSet(split.body, split.labels, wrong.to(self.device))
+
+    def checkpoint_hash(self) -> str:
+        """The loop's, and the trunk depths: a checkpoint holds their results too."""
+        seed_range = range(self.seeds[0], self.seeds[-1] + 1)
+        return config_hash(self.treatment, self.settings, seed_range, self.trunk_depths)
 
     def build_model(self) -> BatchedFF:
         t = self.treatment
         return BatchedFF(self.seeds, t.depth, t.width, self.settings.goodness)
 
-    def evaluate(self, data: EvalSet) -> Evaluation:
-        return evaluate_ff(self.model, data, self.theta, self.prefix_depths)
+    def evaluate(self, data: FFEvalSet) -> Evaluation:
+        return evaluate_ff(self.model, data, self.theta, self.trunk_depths)
+
+    def extra_weights(self, depth: int) -> dict:
+        """The trunk's weights beyond its layers' (`trunk_weights`)."""
+        return self.trunk_weights(depth)
+
+    def trunk_weights(self, depth: int) -> dict:
+        """What the network of the first `depth` layers has beyond those layers' weights."""
+        return {}
 
     def active_layers(self, epoch: int) -> tuple[int, int]:
         """[first, last) layers trained in `epoch`: all at once, or one at a time if greedy."""

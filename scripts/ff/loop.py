@@ -3,7 +3,8 @@ several times per epoch, checked for divergence, checkpointed every epoch so tha
 resumes where it stopped.
 
 A method subclasses `Trainer` and says what its network is, what one step, one evaluation and
-one training-history row are (ff.forward_forward, ff.backprop).
+one training-history row are (ff.forward_forward, ff.backprop). Everything that only one method
+has (its inputs, the further networks it evaluates along with this one) stays in its module.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -21,7 +24,7 @@ from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import TEST_SIZE, Splits
 from ff.device import synchronize
 from ff.layers import to_body
-from ff.negatives import data_order, validation_wrong_labels
+from ff.negatives import data_order
 
 log = logging.getLogger(__name__)
 
@@ -32,30 +35,30 @@ class DivergenceError(RuntimeError):
 
 @dataclass
 class EvalSet:
+    """A split to evaluate on (a method may add what it needs: `Trainer.eval_set`)."""
+
     body: torch.Tensor  # [n, IMAGE_SIZE]
     labels: torch.Tensor  # [n]
-    wrong: torch.Tensor  # [n], a fixed wrong label for the negative sample
 
     @classmethod
     def from_arrays(cls, images: np.ndarray, labels: np.ndarray, device: torch.device) -> EvalSet:
         return cls(
             body=to_body(images, device),
             labels=torch.from_numpy(labels.astype(np.int64)).to(device),
-            wrong=torch.from_numpy(validation_wrong_labels(labels).astype(np.int64)).to(device),
         )
 
 
 @dataclass
 class Evaluation:
-    """One evaluation of all seeds: predictions [S, rows, n] (the layers, the model, and for
-    Forward-Forward the model without its first layer), metrics per layer [S, depth] and of
-    the model [S], by name; and by depth, the model of each shallower network that shares
-    this one's first layers (`Trainer.prefix_depths`): its model rows only."""
+    """One evaluation of all seeds: predictions [S, rows, n] (the layers, the model, and the
+    method's further rows), metrics per layer [S, depth] and of the model [S], by name; and by a
+    key of the method's choosing, the evaluations of further networks evaluated along with
+    this one (`extras`), each recorded as this one is (`TrainingResult.record`)."""
 
     predictions: torch.Tensor
     layers: dict[str, torch.Tensor]
     model: dict[str, torch.Tensor]
-    prefixes: dict[int, Evaluation] = field(default_factory=dict)
+    extras: dict[Hashable, Evaluation] = field(default_factory=dict)
 
     def rows(self, seeds: list[int], split: str, epoch: float, step: int) -> list[dict]:
         """History rows: one per seed and layer, plus the model."""
@@ -116,8 +119,41 @@ class TrainingResult:
     eval_seconds: float = 0.0
     epochs_done: int = 0
     resumed_from_epoch: int = 0
-    # by depth, the model rows and predictions of each shallower network sharing these layers
-    prefixes: dict[int, TrainingResult] = field(default_factory=dict)
+    # the results of the evaluations' extras, by their keys (Evaluation.extras)
+    extras: dict[Hashable, TrainingResult] = field(default_factory=dict)
+
+    def record(self, ev: Evaluation, seeds: list[int], split: str, epoch: float, step: int) -> None:
+        """Add an evaluation on `split` ("validation" or "test"), and each of its extras to
+        the result of the same key."""
+        self.history += ev.rows(seeds, split, epoch, step)
+        predictions = ev.predictions.cpu().numpy()
+        if split == "test":
+            self.test_predictions = predictions
+        else:
+            self.validation_predictions.append(predictions)
+            self.evaluation_epochs.append(epoch)
+        for key, extra in ev.extras.items():
+            if key not in self.extras:
+                self.extras[key] = TrainingResult([], [], [])
+            self.extras[key].record(extra, seeds, split, epoch, step)
+
+    def recorded_state(self) -> dict:
+        """What the evaluations recorded so far, for a checkpoint (`from_recorded_state`)."""
+        return {
+            "history": self.history,
+            "validation_predictions": torch.from_numpy(np.stack(self.validation_predictions)),
+            "evaluation_epochs": self.evaluation_epochs,
+            "extras": {key: extra.recorded_state() for key, extra in self.extras.items()},
+        }
+
+    @classmethod
+    def from_recorded_state(cls, state: dict) -> TrainingResult:
+        return cls(
+            history=state["history"],
+            validation_predictions=list(state["validation_predictions"].cpu().numpy()),
+            evaluation_epochs=state["evaluation_epochs"],
+            extras={key: cls.from_recorded_state(extra) for key, extra in state["extras"].items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -132,7 +168,10 @@ class Trainer:
     """All seeds of a treatment step together, are evaluated at `evaluation_steps` and
     checkpointed every epoch. A method says what its network is (`build_model`), what a step
     (`train_step`), an evaluation (`evaluate`) and a training-history row (`train_rows`) are,
-    and what each costs (`step_flops`, `evaluation_flops`)."""
+    and what each costs (`step_flops`, `evaluation_flops`).
+
+    Every method's trainer is built with the same call,
+    `trainer_class(treatment)(treatment, settings, seeds, splits, device, inputs)`."""
 
     def __init__(
         self,
@@ -141,30 +180,25 @@ class Trainer:
         seeds: list[int] | range,
         splits: Splits,
         device: torch.device,
-        prefix_depths: tuple[int, ...] = (),
+        inputs: Any = None,
     ):
-        """prefix_depths: shallower depths whose networks are this one's first layers, step for
-        step (ff.config.trunks); their model is evaluated too, so that they need no training
-        of their own."""
+        """inputs: what the training job gives the method beyond its data, in the method's own
+        type (Forward-Forward: ff.forward_forward.TrainInputs); the loop hands it to `prepare`
+        unread."""
         self.treatment, self.settings, self.device = treatment, settings, device
         self.seeds = list(seeds)
-        self.prefix_depths = tuple(sorted(prefix_depths))
-        if any(not 1 <= depth < treatment.depth for depth in self.prefix_depths):
-            raise ValueError(f"prefix depths {prefix_depths} must lie below {treatment.depth}")
-        if self.prefix_depths and not treatment.shares_trunk:
-            raise ValueError(f"{treatment.id} does not share its first layers with shallower runs")
         n = min(settings.train_size, len(splits.train_y))
         self.n_train = n
         self.train_body = to_body(splits.train_x[:n], device)
         self.train_labels = torch.from_numpy(splits.train_y[:n].astype(np.int64)).to(device)
-        self.validation = EvalSet.from_arrays(
-            splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size], device
+        self.prepare(inputs)
+        self.validation = self.eval_set(
+            splits.val_x[: settings.eval_size], splits.val_y[: settings.eval_size]
         )
-        self.test = EvalSet.from_arrays(splits.test_x, splits.test_y, device)
+        self.test = self.eval_set(splits.test_x, splits.test_y)
         self.model = self.build_model().to(device)
         self.optimizer = self.build_optimizer()
-        seed_range = range(self.seeds[0], self.seeds[-1] + 1)
-        self.hash = config_hash(treatment, settings, seed_range, self.prefix_depths)
+        self.hash = self.checkpoint_hash()
         self.steps_per_epoch = n // settings.batch_size
         if self.steps_per_epoch == 0:
             raise ValueError(
@@ -172,6 +206,20 @@ class Trainer:
             )
 
     # --- what a method defines --------------------------------------------------------------
+
+    def prepare(self, inputs: Any) -> None:
+        """The method's own state before its network is built: what it takes from `inputs`
+        and precomputes from the training images and labels (`train_body`, `train_labels`)."""
+
+    def eval_set(self, images: np.ndarray, labels: np.ndarray) -> EvalSet:
+        """A split to evaluate on, from uint8 images [n, IMAGE_SIZE] and labels [n]."""
+        return EvalSet.from_arrays(images, labels, self.device)
+
+    def checkpoint_hash(self) -> str:
+        """Identifies the run's inputs, so that a checkpoint written with others is never
+        resumed (ff.config.config_hash)."""
+        seed_range = range(self.seeds[0], self.seeds[-1] + 1)
+        return config_hash(self.treatment, self.settings, seed_range)
 
     def build_model(self) -> torch.nn.Module:
         raise NotImplementedError
@@ -239,8 +287,8 @@ class Trainer:
             "biases": [b.detach().cpu()[:, 0, :] for b in self.model.biases],  # [S, out]
         }
 
-    def prefix_weights(self, depth: int) -> dict:
-        """What the network of the first `depth` layers has beyond those layers' weights."""
+    def extra_weights(self, key: Hashable) -> dict:
+        """The weights of the result `extras[key]` (Evaluation.extras): none by default."""
         return {}
 
     def batch_indices(self, epoch: int) -> torch.Tensor:
@@ -258,7 +306,6 @@ class Trainer:
         result = self.load_checkpoint(checkpoint)
         if result is None:
             result = TrainingResult([], [], [])
-            result.prefixes = {depth: TrainingResult([], [], []) for depth in self.prefix_depths}
             self._record_validation(result, 0.0, 0)
         eval_points = evaluation_steps(self.steps_per_epoch, self.settings.evals_per_epoch)
         for epoch in range(result.epochs_done, total_epochs):
@@ -297,24 +344,16 @@ class Trainer:
                 self.save_checkpoint(checkpoint, result)
         test = self.evaluate(self.test)
         end = float(total_epochs), total_epochs * self.steps_per_epoch
-        result.history += test.rows(self.seeds, "test", *end)
-        result.test_predictions = test.predictions.cpu().numpy()
-        for depth, prefix in test.prefixes.items():
-            result.prefixes[depth].history += prefix.rows(self.seeds, "test", *end)
-            result.prefixes[depth].test_predictions = prefix.predictions.cpu().numpy()
-            result.prefixes[depth].weights = self.prefix_weights(depth)
+        result.record(test, self.seeds, "test", *end)
         result.weights = self.weights()
+        for key, extra in result.extras.items():
+            extra.weights = self.extra_weights(key)
         return result
 
     def _record_validation(self, result: TrainingResult, epoch: float, step: int) -> np.ndarray:
         """Evaluate on validation, append to the result; returns the model accuracy per seed."""
         ev = self.evaluate(self.validation)
-        result.history += ev.rows(self.seeds, "validation", epoch, step)
-        result.validation_predictions.append(ev.predictions.cpu().numpy())
-        result.evaluation_epochs.append(epoch)
-        for depth, prefix in ev.prefixes.items():
-            result.prefixes[depth].history += prefix.rows(self.seeds, "validation", epoch, step)
-            result.prefixes[depth].validation_predictions.append(prefix.predictions.cpu().numpy())
+        result.record(ev, self.seeds, "validation", epoch, step)
         return ev.model["accuracy"].cpu().numpy()
 
     def _check_divergence(self, losses: torch.Tensor, epoch: int, first_step: int) -> None:
@@ -335,21 +374,10 @@ class Trainer:
             "hash": self.hash,
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
-            "history": result.history,
-            "validation_predictions": torch.from_numpy(np.stack(result.validation_predictions)),
-            "evaluation_epochs": result.evaluation_epochs,
+            "recorded": result.recorded_state(),
             "seconds_per_epoch": result.seconds_per_epoch,
             "eval_seconds": result.eval_seconds,
             "epochs_done": result.epochs_done,
-            "prefixes": {
-                depth: {
-                    "history": prefix.history,
-                    "validation_predictions": torch.from_numpy(
-                        np.stack(prefix.validation_predictions)
-                    ),
-                }
-                for depth, prefix in result.prefixes.items()
-            },
         }
         partial = Path(f"{path}.partial")
         torch.save(state, partial)
@@ -359,28 +387,16 @@ class Trainer:
         if path is None or not Path(path).exists():
             return None
         state = torch.load(path, map_location=self.device, weights_only=True)
-        if state["hash"] != self.hash:
-            log.warning("ignoring %s: it was written with other settings", path)
+        if state["hash"] != self.hash or "recorded" not in state:
+            log.warning("ignoring %s: it was written with other settings or code", path)
             return None
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         log.info(
             "%s: resuming after epoch %d from %s", self.treatment.id, state["epochs_done"], path
         )
-        return TrainingResult(
-            history=state["history"],
-            validation_predictions=list(state["validation_predictions"].cpu().numpy()),
-            evaluation_epochs=state["evaluation_epochs"],
-            seconds_per_epoch=state["seconds_per_epoch"],
-            eval_seconds=state["eval_seconds"],
-            epochs_done=state["epochs_done"],
-            resumed_from_epoch=state["epochs_done"],
-            prefixes={
-                depth: TrainingResult(
-                    history=prefix["history"],
-                    validation_predictions=list(prefix["validation_predictions"].cpu().numpy()),
-                    evaluation_epochs=state["evaluation_epochs"],
-                )
-                for depth, prefix in state["prefixes"].items()
-            },
-        )
+        result = TrainingResult.from_recorded_state(state["recorded"])
+        result.seconds_per_epoch = state["seconds_per_epoch"]
+        result.eval_seconds = state["eval_seconds"]
+        result.epochs_done = result.resumed_from_epoch = state["epochs_done"]
+        return result

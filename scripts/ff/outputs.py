@@ -40,8 +40,9 @@ def versions() -> dict:
 
 
 def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
-    """paths: by the names of TRAIN_OUTPUTS, and `prefixes`: what the shallower networks
-    made of the first layers need beyond those layers' outputs (`derive_outputs`)."""
+    """paths: by the names of TRAIN_OUTPUTS, and `trunks`: what the trunks, the shallower
+    networks made of the first layers, need beyond those layers' outputs (`trunk_outputs`):
+    the result's extras, by depth (ff.forward_forward; none for backprop)."""
     write_table(pd.DataFrame(result.history).reindex(columns=HISTORY_COLUMNS), paths["history"])
     np.savez_compressed(
         paths["predictions"],
@@ -59,57 +60,57 @@ def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
         "versions": versions(),
     }
     Path(paths["run"]).write_text(json.dumps(run, indent=2) + "\n")
-    prefixes = {
+    trunks = {
         depth: {
-            "history": prefix.history,
-            "validation": torch.from_numpy(np.stack(prefix.validation_predictions, 1)),
-            "test": torch.from_numpy(prefix.test_predictions),
-            "weights": prefix.weights,
+            "history": trunk.history,
+            "validation": torch.from_numpy(np.stack(trunk.validation_predictions, 1)),
+            "test": torch.from_numpy(trunk.test_predictions),
+            "weights": trunk.weights,
         }
-        for depth, prefix in result.prefixes.items()
+        for depth, trunk in result.extras.items()
     }
-    torch.save(prefixes, paths["prefixes"])
+    torch.save(trunks, paths["trunks"])
 
 
-def derive_outputs(trunk: dict, depth: int, paths: dict, run_info: dict) -> None:
-    """The outputs of the network made of the first `depth` layers of a trained one, from that
-    one's outputs `trunk` (by the names of TRAIN_OUTPUTS and `prefixes`): its layers' rows and
-    predictions as they are, its model's from `prefixes`."""
-    prefix = torch.load(trunk["prefixes"], weights_only=True)[depth]
-    history = read_table(trunk["history"])
+def trunk_outputs(trained: dict, depth: int, paths: dict, run_info: dict) -> None:
+    """The outputs of the network made of the first `depth` layers of a trained one (its trunk
+    of that depth), from that one's outputs `trained` (by the names of TRAIN_OUTPUTS and
+    `trunks`): its layers' rows and predictions as they are, its model's from `trunks`."""
+    trunk = torch.load(trained["trunks"], weights_only=True)[depth]
+    history = read_table(trained["history"])
     layers = {str(layer) for layer in range(1, depth + 1)}
     history = history[history.layer.isin(layers) | (history.layer == "model")].reset_index(
         drop=True
     )
-    model = pd.DataFrame(prefix["history"]).reindex(columns=HISTORY_COLUMNS)
+    model = pd.DataFrame(trunk["history"]).reindex(columns=HISTORY_COLUMNS)
     is_model = (history.layer == "model").to_numpy()
     keys = ["seed", "split", "step"]
     if not model[keys].equals(history.loc[is_model, keys].reset_index(drop=True)):
-        raise ValueError(f"{trunk['prefixes']} does not match {trunk['history']}: rerun training")
+        raise ValueError(f"{trained['trunks']} does not match {trained['history']}: rerun training")
     history.loc[is_model, METRIC_COLUMNS] = model[METRIC_COLUMNS].to_numpy(dtype=float)
     write_table(history, paths["history"])
 
-    with np.load(trunk["predictions"]) as archive:
+    with np.load(trained["predictions"]) as archive:
         np.savez_compressed(
             paths["predictions"],
             validation=np.concatenate(
-                [archive["validation"][:, :, :depth], prefix["validation"].numpy()], 2
+                [archive["validation"][:, :, :depth], trunk["validation"].numpy()], 2
             ),
             epochs=archive["epochs"],
-            test=np.concatenate([archive["test"][:, :depth], prefix["test"].numpy()], 1),
+            test=np.concatenate([archive["test"][:, :depth], trunk["test"].numpy()], 1),
             seeds=archive["seeds"],
         )
-    weights = load_weights(trunk["weights"])
+    weights = load_weights(trained["weights"])
     torch.save(
         {
             "seeds": weights["seeds"],
             "weights": weights["weights"][:depth],
             "biases": weights["biases"][:depth],
-            **prefix["weights"],
+            **trunk["weights"],
         },
         paths["weights"],
     )
-    run = json.loads(Path(trunk["run"]).read_text())
+    run = json.loads(Path(trained["run"]).read_text())
     Path(paths["run"]).write_text(json.dumps(run | run_info, indent=2) + "\n")
 
 

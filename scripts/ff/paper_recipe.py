@@ -29,9 +29,17 @@ import torch
 import torch.nn.functional as F
 
 from ff.data import IMAGE_SIZE, N_CLASSES
-from ff.forward_forward import BatchedFF, FFTrainer, evaluate_ff, grad_of, step_statistics
+from ff.forward_forward import (
+    BatchedFF,
+    FFEvalSet,
+    FFTrainer,
+    TrainInputs,
+    evaluate_ff,
+    grad_of,
+    step_statistics,
+)
 from ff.layers import RMS_EPS, init_layer_normal
-from ff.loop import EvalSet, Evaluation, evaluation_chunk, rows
+from ff.loop import Evaluation, evaluation_chunk, rows
 
 
 @dataclass(frozen=True)
@@ -67,29 +75,30 @@ def readout_input(normalised: list[torch.Tensor], depth: int) -> torch.Tensor:
 
 class PaperFF(BatchedFF):
     """`depth` layers of `width` units for each seed, their peer-normalisation running means
-    [depth, S, width], the read-out [S, features, 10], and one read-out for each of the
-    networks made of its first `prefix_depths` layers (trained on the same activities)."""
+    [depth, S, width], the read-out [S, features, 10], and one read-out for each of its
+    trunks, the networks made of its first `trunk_depths` layers (trained on the same
+    activities)."""
 
     def __init__(
-        self, seeds: list[int], depth: int, width: int, prefix_depths: tuple[int, ...] = ()
+        self, seeds: list[int], depth: int, width: int, trunk_depths: tuple[int, ...] = ()
     ):
         super().__init__(seeds, depth, width, "sum", init=init_layer_normal)
         self.register_buffer(
             "running_means", torch.full((depth, len(seeds), width), PAPER.peer_start)
         )
-        self.prefix_depths = tuple(prefix_depths)
+        self.trunk_depths = tuple(trunk_depths)
 
         def readout(depth: int) -> torch.nn.Parameter:
             features = width * max(1, depth - 1)
             return torch.nn.Parameter(torch.zeros(len(seeds), features, N_CLASSES))
 
         self.readout = readout(depth)
-        self.prefix_readouts = torch.nn.ParameterList([readout(d) for d in self.prefix_depths])
+        self.trunk_readouts = torch.nn.ParameterList([readout(d) for d in self.trunk_depths])
 
     def readouts(self) -> dict[int, torch.nn.Parameter]:
-        """Every read-out by the depth of the network it reads: this one's and its prefixes'."""
+        """Every read-out by the depth of the network it reads: this one's and its trunks'."""
         return {self.depth: self.readout} | dict(
-            zip(self.prefix_depths, self.prefix_readouts, strict=True)
+            zip(self.trunk_depths, self.trunk_readouts, strict=True)
         )
 
     def input_inv_rms(
@@ -212,13 +221,13 @@ class PaperFF(BatchedFF):
 class PaperFFTrainer(FFTrainer):
     """The paper's recipe on random negatives and the standard schedule."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def prepare(self, inputs: TrainInputs | None) -> None:
+        super().prepare(inputs)
         self.train_square = self.train_body.square().sum(-1, keepdim=True)  # [n, 1]
 
     def build_model(self) -> PaperFF:
         t = self.treatment
-        return PaperFF(self.seeds, t.depth, t.width, self.prefix_depths)
+        return PaperFF(self.seeds, t.depth, t.width, self.trunk_depths)
 
     def build_optimizer(self) -> torch.optim.Optimizer:
         layers = [*self.model.weights, *self.model.biases]
@@ -246,13 +255,13 @@ class PaperFFTrainer(FFTrainer):
         self.optimizer.step()
         return total, step_statistics(loss, g, self.theta)
 
-    def evaluate(self, data: EvalSet) -> Evaluation:
-        """Forward-Forward's evaluation (ff.forward_forward.evaluate_ff) and the read-out's:
-        predictions gain a last row, the read-out's label."""
-        ev = evaluate_ff(self.model, data, self.theta, self.prefix_depths)
+    def evaluate(self, data: FFEvalSet) -> Evaluation:
+        """Forward-Forward's evaluation (ff.forward_forward.evaluate_ff) and the read-out's,
+        of the network and of each trunk: predictions gain a last row, the read-out's label."""
+        ev = evaluate_ff(self.model, data, self.theta, self.trunk_depths)
         chunk = evaluation_chunk(data.body.device, len(self.seeds) * self.model.width * 4 * 4)
         readouts = self.model.readout_predictions(data.body, chunk)  # [S, n] by depth
-        for depth, network in [(self.model.depth, ev), *ev.prefixes.items()]:
+        for depth, network in [(self.model.depth, ev), *ev.extras.items()]:
             readout = readouts[depth]
             network.model["readout_accuracy"] = (readout == data.labels).float().mean(-1)
             network.predictions = torch.cat(
@@ -264,7 +273,8 @@ class PaperFFTrainer(FFTrainer):
         """The layers' weights and biases, and the read-out [S, features, 10]."""
         return super().weights() | {"readout": self.model.readout.detach().cpu()}
 
-    def prefix_weights(self, depth: int) -> dict:
+    def trunk_weights(self, depth: int) -> dict:
+        """The trunk's own read-out [S, features, 10]."""
         return {"readout": self.model.readouts()[depth].detach().cpu()}
 
     def divergence_advice(self) -> str:

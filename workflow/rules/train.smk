@@ -1,7 +1,7 @@
 # train_seeds: one (GPU) job per chunk of at most training.max_seeds_per_job seeds, all its
-# seeds trained as one batched computation. derive_seeds: a treatment whose network is the
-# first layers of a deeper one's, from that one's job. train: the treatment's outputs, seed
-# chunks joined.
+# seeds trained as one batched computation. trunk_seeds: a treatment whose network is the
+# first layers of a deeper one's (a trunk of that one), from that one's job. train: the
+# treatment's outputs, seed chunks joined.
 
 
 rule train_seeds:
@@ -27,28 +27,28 @@ rule train_seeds:
         treatment=treatment_params,
         settings=config["training"],
         checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
-        prefix_depths=prefix_depths_of,
+        trunk_depths=trunk_depths_of,
     script:
         "../../scripts/train_seeds.py"
 
 
-rule derive_seeds:
+rule trunk_seeds:
     input:
         unpack(trunk_chunk),
     output:
         **train_outputs("results/train/{treatment}/{chunk}", temporary=True),
     log:
-        "logs/derive_seeds/{treatment}/{chunk}.log",
+        "logs/trunk_seeds/{treatment}/{chunk}.log",
     wildcard_constraints:
-        treatment=one_of(DERIVED),
+        treatment=one_of(TRUNK_OF),
     localrule: True
     conda:
         "../../envs/train.yaml"
     params:
         depth=depth_of,
-        run_info=derived_run_info,
+        run_info=trunk_run_info,
     script:
-        "../../scripts/derive_seeds.py"
+        "../../scripts/trunk_seeds.py"
 
 
 rule train:
