@@ -3,11 +3,11 @@ width, averaged over seeds."""
 
 import pandas as pd
 
+from ff.hypotheses import h3_table
 from ff.logs import start_logging
 from ff.metrics import write_table
-from ff.stats import correlation_trends
 
 log = start_logging(snakemake.log[0])
-trends = correlation_trends(pd.read_csv(snakemake.input[0], sep="\t"))
+trends = h3_table(pd.read_csv(snakemake.input[0], sep="\t"))
 write_table(trends, snakemake.output[0])
 log.info("trends:\n%s", trends.to_string(index=False))

@@ -13,6 +13,6 @@ tables = {
     name: read_table(path) if name == "metrics" else pd.read_csv(path, sep="\t")
     for name, path in snakemake.input.items()
 }
-chart = getattr(charts, figure)(**tables, analysis=snakemake.params.analysis)
+chart = charts.figure_function(figure)(**tables, analysis=snakemake.params.analysis)
 charts.save_chart(chart, snakemake.output.svg, snakemake.output.png, snakemake.output.html)
 log.info("%s: %s", figure, ", ".join(snakemake.output))

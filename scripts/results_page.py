@@ -14,7 +14,7 @@ text = results_page(
     pd.read_csv(snakemake.input.answers, sep="\t"),
     snakemake.params.study,
     figures,
-    delay_measure=f"time_to_{snakemake.params.delay_fraction:g}",
+    delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
 )
 Path(snakemake.output.page).write_text(text)

@@ -16,7 +16,7 @@ text = summary_markdown(
     tables["correlation_overall"],
     tables["correlations"],
     tables["trends"],
-    delay_measure=f"time_to_{snakemake.params.delay_fraction:g}",
+    delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
 )
 Path(snakemake.output[0]).write_text(text)

@@ -12,24 +12,18 @@ from scipy import stats as scipy_stats
 from test_stats import GREEDY, HARD, STANDARD, delay_table, seed_correlations, t_reference
 
 from ff import answers as ff_answers
-from ff import stats
-from ff.answers import (
-    HYPOTHESES,
-    answer,
-    answers,
-    bootstrap_resamples,
-    decide,
-    h1_rule,
-    h2_rule,
-    h3_rule,
-    seed_values,
-    split_halves,
-    t_intervals,
-)
+from ff import delays as ff_delays
+from ff import hypotheses, stats
+from ff.answers import answer, answers, bootstrap_resamples, decide, split_halves
+from ff.hypotheses import HYPOTHESES, seed_values
+from ff.hypotheses import interval_above_zero as h1_rule
+from ff.hypotheses import interval_below_zero as h3_rule
+from ff.hypotheses import strong_and_above_zero as h2_rule
+from ff.stats import t_interval as t_intervals
 
 SEEDS = 30
 MEASURE, BASIS, KIND = "time_to_0.9", "levels", "pearson"
-ANSWER_COLUMNS = ["hypothesis", *stats.STUDY_KEYS, "effect", "estimate", "ci_low", "ci_high",
+ANSWER_COLUMNS = ["hypothesis", *stats.SERIES_KEYS, "effect", "estimate", "ci_low", "ci_high",
                   "p_value", "seeds", "point_verdict", "stability", "verdict", "half_1",
                   "half_2", "split_half_agrees"]  # fmt: skip
 
@@ -129,15 +123,15 @@ def test_copies_of_runs_within_a_seed_change_no_result():
     would be): the same estimates, intervals, p-values, verdicts and stability."""
     delay, correlation = delays(0.05, rng_seed=3), correlations(0.75, -0.03, -0.02, rng_seed=3)
     delay_copies, correlation_copies = with_copies(delay, 10), with_copies(correlation, 10)
-    assert_same(stats.overall_trend(delay_copies), stats.overall_trend(delay), {"runs": 11})
+    assert_same(hypotheses.h1_table(delay_copies), hypotheses.h1_table(delay), {"runs": 11})
     assert_same(
-        stats.first_layer_correlation(correlation_copies),
-        stats.first_layer_correlation(correlation),
+        hypotheses.h2_table(correlation_copies),
+        hypotheses.h2_table(correlation),
         {"treatments": 11},
     )
     assert_same(
-        stats.correlation_trends(correlation_copies),
-        stats.correlation_trends(correlation),
+        hypotheses.h3_table(correlation_copies),
+        hypotheses.h3_table(correlation),
         {"points": 11},
     )
     assert_same(
@@ -145,14 +139,14 @@ def test_copies_of_runs_within_a_seed_change_no_result():
     )
 
     # treated as independent runs, the copies would narrow the intervals a lot
-    overall = stats.overall_trend(delay_copies).iloc[0]
-    run_rho = stats.run_trends(delay_copies).rho
+    overall = hypotheses.h1_table(delay_copies).iloc[0]
+    run_rho = ff_delays.run_trends(delay_copies).rho
     assert len(run_rho) == 11 * 2 * SEEDS
     low, high = scipy_stats.ttest_1samp(run_rho, 0).confidence_interval(0.95)
     assert high - low < 0.5 * (overall.ci_high - overall.ci_low)
     first = correlation_copies[(correlation_copies.layer == 1)]
     low, high = scipy_stats.ttest_1samp(np.arctanh(first.r), 0).confidence_interval(0.95)
-    h2 = stats.first_layer_correlation(correlation_copies).iloc[0]
+    h2 = hypotheses.h2_table(correlation_copies).iloc[0]
     assert high - low < 0.5 * (np.arctanh(h2.ci_high) - np.arctanh(h2.ci_low))
 
 
@@ -173,7 +167,7 @@ def test_seed_values_are_the_per_seed_statistics_of_one_measure_basis_and_kind()
         BASIS,
         KIND,
     )
-    assert list(values.columns) == ["hypothesis", *stats.STUDY_KEYS, "seed", "value"]
+    assert list(values.columns) == ["hypothesis", *stats.SERIES_KEYS, "seed", "value"]
     greedy = values.variant == "greedy"  # its flat seeds have no value, kept as NaN
     assert values[greedy].hypothesis.eq("H1").all() and values[greedy].value.isna().all()
     assert len(values[greedy]) == 2
@@ -182,7 +176,7 @@ def test_seed_values_are_the_per_seed_statistics_of_one_measure_basis_and_kind()
     }
     assert answers(values[greedy]).verdict.tolist() == ["not testable"]
     by = values[~greedy].set_index(["hypothesis", "seed"]).value
-    np.testing.assert_allclose(by["H1"], stats.seed_delay_trends(delay).rho, rtol=1e-12)
+    np.testing.assert_allclose(by["H1"], ff_delays.seed_delay_trends(delay).rho, rtol=1e-12)
     first = correlation[correlation.layer == 1]
     z = np.arctanh(first.r).groupby(first.seed).mean()
     np.testing.assert_allclose(by["H2"], z, rtol=1e-12)
@@ -315,10 +309,10 @@ def test_one_resample_of_the_seeds_applies_to_every_study():
     resamples of its own seed set, the same positions for the first two."""
     rng = np.random.default_rng(4)
     rows, seeds = [], {"standard": range(10), "greedy": range(10), "hard": range(1, 11)}
-    study_rows = {"standard": STANDARD, "greedy": GREEDY, "hard": HARD}
+    series_rows = {"standard": STANDARD, "greedy": GREEDY, "hard": HARD}
     for name, ids in seeds.items():
         for seed, value in zip(ids, rng.normal(0.15, 0.3, 10), strict=True):
-            row = {"definition": "label", "dataset": "mnist", **study_rows[name]}
+            row = {"definition": "label", "dataset": "mnist", **series_rows[name]}
             rows.append({"hypothesis": "H1", **row, "seed": seed, "value": value})
     values = pd.DataFrame(rows)
     table = answers(values, resamples=300).set_index("variant")

@@ -15,6 +15,7 @@ from ff.config import (
     treatments,
     with_defaults,
 )
+from ff.trainings import TRAININGS
 
 
 def full_grid(config: dict) -> list[Treatment]:
@@ -28,8 +29,8 @@ def test_treatment_ids_name_what_differs_from_the_standard_training():
     changed = Treatment("mnist", 2, 8, "greedy", learning_rate=0.01, theta=2.0, negatives="hard")
     assert changed.id == "mnist-d2-w8-greedy-lr0.01-theta2-hard"
     assert changed.variant == "greedy, lr 0.01, theta 2, hard"
-    assert changed.training == "Forward-Forward, greedy, lr 0.01, theta 2, hard"
-    assert Treatment("mnist", 2, 8).training == "Forward-Forward, standard"
+    assert changed.training == "Forward-Forward, Adam recipe, greedy, lr 0.01, theta 2, hard"
+    assert Treatment("mnist", 2, 8).training == "Forward-Forward, Adam recipe"
     backprop = Treatment("mnist", 2, 8, learning_rate=0.01, method="backprop")
     assert (backprop.variant, backprop.training) == (
         "backprop, lr 0.01",
@@ -71,7 +72,7 @@ def test_backprop_treatments_vary_only_with_data_set_depth_width_and_learning_ra
     assert [t.variant for t in backprop] == ["backprop", "backprop, lr 0.01"]
     assert len(full_grid(config)) == 8 + 2
     assert all(t.method == "ff" for t in full_grid(config | {"methods": ["ff"]}))
-    with pytest.raises(ValueError, match="variants of Forward-Forward.s Adam recipe"):
+    with pytest.raises(ValueError, match="backprop .linear probes. keeps its own schedule"):
         Treatment("mnist", 2, 8, schedule="greedy", method="backprop")
     with pytest.raises(ValueError, match="not one of ff, backprop"):
         Treatment("mnist", 2, 8, method="hebbian")
@@ -150,11 +151,13 @@ def test_the_paper_recipe_is_a_grid_key_of_forward_forward_only():
     assert paper[0].is_standard
     assert {t.recipe for t in grid if t.method == "backprop"} == {"adam"}
     assert len(grid) == 4 + 1 + 2
-    with pytest.raises(ValueError, match="the paper recipe and backprop keep their defaults"):
+    with pytest.raises(
+        ValueError, match="paper recipe keeps its own schedule; `schedules` are variants of Forward"
+    ):
         Treatment("mnist", 2, 8, schedule="greedy", recipe="paper")
-    with pytest.raises(ValueError, match="the paper recipe has its own learning rates"):
+    with pytest.raises(ValueError, match="paper recipe keeps its own learning_rate"):
         Treatment("mnist", 2, 8, learning_rate=0.01, recipe="paper")
-    with pytest.raises(ValueError, match="backprop trains with Adam"):
+    with pytest.raises(ValueError, match="no training 'backprop' with recipe 'paper'"):
         Treatment("mnist", 2, 8, method="backprop", recipe="paper")
 
 
@@ -172,15 +175,47 @@ def test_epochs_are_a_grid_key_shown_in_ids_when_varied():
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"recipes": ["paperx"]}, "'paperx' is not one of ['paper', 'adam']"),
-        ({"recipes": ["paper"], "training": {"goodness": "mean"}}, "'mean' is not one of ['sum']"),
-        ({"recipes": ["paper"], "negatives": ["hard"]}, "'hard' is not one of ['random']"),
-        ({"recipes": ["paper"], "schedules": ["greedy"]}, "'greedy' is not one of"),
+        ({"recipes": ["paperx"]}, "recipes: 'paperx' is not one of adam, paper"),
+        ({"methods": ["hebbian"]}, "methods: 'hebbian' is not one of ff, backprop"),
+        (
+            {"recipes": ["paper"], "training": {"goodness": "mean"}},
+            "training.goodness: Forward-Forward, paper recipe needs 'sum', not 'mean'",
+        ),
+        (
+            {"recipes": ["paper"], "negatives": ["random", "hard"]},
+            "negatives: 'hard' are variants of Forward-Forward, Adam recipe, which this config ",
+        ),
+        ({"recipes": ["paper"], "schedules": ["greedy"]}, "schedules: 'greedy' are variants of"),
+        (
+            {"methods": ["ff"], "recipes": ["paper"], "learning_rates": [0.01]},
+            "learning_rates: 0.01 are variants of Forward-Forward, Adam recipe or backprop",
+        ),
+        (
+            {"analysis": {"delay_fractions": [0.9], "delay_figure_fraction": 0.5}},
+            "analysis.delay_figure_fraction 0.5 is not one of analysis.delay_fractions [0.9]",
+        ),
     ],
 )
-def test_what_a_recipe_cannot_use_is_refused_by_the_schema(config, message):
-    from snakemake.exceptions import WorkflowError
-
-    with pytest.raises(WorkflowError) as error:
+def test_what_the_chosen_trainings_cannot_use_is_refused_naming_the_key(config, message):
+    with pytest.raises(ValueError) as error:
         with_defaults(config)
-    assert message in str(error.value.args[0])
+    assert message in str(error.value)
+
+
+def test_every_training_of_the_registry_has_its_trainer():
+    from ff.loop import Trainer
+    from ff.methods import trainer_class
+
+    for training in TRAININGS.values():
+        treatment = Treatment("mnist", 2, 8, method=training.method, recipe=training.recipe)
+        assert issubclass(trainer_class(treatment), Trainer)
+        assert treatment.training == training.name or treatment.training.startswith(
+            training.name + ", "
+        )
+
+
+def test_only_random_negatives_of_a_training_with_negatives_need_their_files():
+    assert Treatment("mnist", 2, 8).needs_negatives_files
+    assert Treatment("mnist", 2, 8, recipe="paper").needs_negatives_files
+    assert not Treatment("mnist", 2, 8, negatives="hard").needs_negatives_files
+    assert not Treatment("mnist", 2, 8, method="backprop").needs_negatives_files

@@ -18,11 +18,15 @@ import yaml
 from conftest import ROOT, workflow_config
 
 from ff import charts
+from ff.charts import theme
+from ff.charts.headline import VERDICTS
+from ff.charts.shown import comparison_point, comparison_rows
 from ff.config import treatments
-from ff.metrics import TIDY_COLUMNS, read_table, study_columns
-from ff.stats import BASES, STRONG, TREATMENT_KEYS
+from ff.figure_table import figure_inputs, published_figures
+from ff.metrics import TIDY_COLUMNS, read_table, series_columns
+from ff.stats import BASES, STRONG, TREATMENT_KEYS, mean_over_seeds
 
-FIGURES = yaml.safe_load((ROOT / "workflow/figures.yaml").read_text())
+FIGURES = figure_inputs()
 MAX_PNG_WIDTH, MAX_PNG_HEIGHT = 2400, 2000  # one screen or printed page
 HEATMAPS = ["fig_layer_correlation", "fig_correlation_comparison"]
 ANALYSIS = {"delay_figure_fraction": 0.9, "correlation_kind": "pearson"}
@@ -46,7 +50,7 @@ def synthetic_study(config: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
             "treatment": treatment.id,
             "depth": treatment.depth,
             "width": treatment.width,
-            **study_columns(treatment),
+            **series_columns(treatment),
         }
         layers = [str(layer) for layer in range(1, treatment.depth + 1)]
         ff = treatment.method == "ff"
@@ -117,7 +121,7 @@ def synthetic_answers(delays, correlations, rng) -> pd.DataFrame:
                 | {"estimate": estimate, "ci_low": estimate - 0.2, "ci_high": estimate + 0.2}
                 | {"p_value": 0.01, "seeds": SEEDS, "stability": 0.95, "point_verdict": "supported"}
                 | {"half_1": "supported", "half_2": "not supported", "split_half_agrees": False}
-                | {"verdict": charts.VERDICTS[len(rows) % len(charts.VERDICTS)]}
+                | {"verdict": VERDICTS[len(rows) % len(VERDICTS)]}
             )
     answers = pd.DataFrame(rows)
     untested = answers.verdict == "not testable"
@@ -145,13 +149,67 @@ def tiny_tables(request) -> dict[str, pd.DataFrame]:
 def chart_of(figure: str, tables: dict[str, pd.DataFrame]) -> alt.TopLevelMixin:
     """The figure's chart from the tables its figures.yaml entry names."""
     inputs = {name: tables[table_name(path)] for name, path in FIGURES[figure].items()}
-    return getattr(charts, figure)(**inputs, analysis=ANALYSIS)
+    return charts.figure_function(figure)(**inputs, analysis=ANALYSIS)
 
 
 def table_name(path: str) -> str:
     names = {"all.tsv": "metrics", "depth_delay_per_seed.tsv": "delays",
              "layer_correlation.tsv": "correlations", "answers.tsv": "answers"}  # fmt: skip
     return names[Path(path).name]
+
+
+# --- The figure table and its chart functions ------------------------------------------------
+
+
+def test_every_figure_has_a_chart_function_of_its_name():
+    for figure in FIGURES:
+        assert charts.figure_function(figure).__name__ == figure
+    assert set(charts.FIGURE_FUNCTIONS) == set(FIGURES)  # and every chart function a figure
+
+
+def test_an_unknown_figure_names_the_figure_table():
+    with pytest.raises(ValueError, match="'fig_missing'.*workflow/figures.yaml"):
+        charts.figure_function("fig_missing")
+
+
+def test_the_figure_table_gives_each_figure_s_inputs_and_the_published_ones(tmp_path):
+    assert list(FIGURES) == list(yaml.safe_load((ROOT / "workflow/figures.yaml").read_text()))
+    assert FIGURES["fig_hypotheses"] == {"answers": "results/stats/answers.tsv"}
+    assert published_figures() == ["fig_hypotheses", "fig_layer_curves"]
+    table = tmp_path / "figures.yaml"
+    table.write_text(
+        "fig_b:\n  inputs: {metrics: m.tsv}\n  published: true\n"
+        "fig_a:\n  inputs: {delays: d.tsv, answers: a.tsv}\n"
+    )
+    assert figure_inputs(table) == {
+        "fig_b": {"metrics": "m.tsv"}, "fig_a": {"delays": "d.tsv", "answers": "a.tsv"}
+    }  # fmt: skip
+    assert list(figure_inputs(table)) == ["fig_b", "fig_a"]  # the file's order: the report's
+    assert published_figures(table) == ["fig_b"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "error"),
+    [
+        ("{metrics: m.tsv}", "fig_a has no `inputs`"),  # the table's former shape
+        ("{inputs: {metrics: m.tsv}, shown: true}", r"fig_a has keys \['shown'\]"),
+        ("{inputs: {metrics: m.tsv}, published: maybe}", "fig_a's `published` is not"),
+    ],
+)
+def test_the_figure_table_refuses_a_wrong_entry(tmp_path, entry, error):
+    table = tmp_path / "figures.yaml"
+    table.write_text(f"fig_a: {entry}\n")
+    with pytest.raises(ValueError, match=error):
+        figure_inputs(table)
+
+
+def test_mean_band_is_the_mean_over_seeds_with_its_interval():
+    frame = pd.DataFrame({"key": ["a", "a", "a", "b"], "value": [1.0, 2.0, 4.0, 5.0]})
+    band = theme.mean_band(frame, ["key"]).set_index("key")[["mean", "low", "high", "seeds"]]
+    pooled = mean_over_seeds(np.array([1.0, 2.0, 4.0]))
+    expected = [pooled["estimate"], pooled["ci_low"], pooled["ci_high"], 3]
+    assert band.loc["a"].tolist() == expected
+    assert band.loc["b"].tolist() == [5.0, 5.0, 5.0, 1]  # one seed: a band of width 0
 
 
 # --- Checks ---------------------------------------------------------------------------------
@@ -231,13 +289,13 @@ def check_heatmap_labels_contrast(chart):
     rows = heatmap_rows(chart)
     assert len(rows) and rows.ink.isin(["#000000", "#ffffff"]).all()
     for r, ink in zip(rows.r, rows.ink, strict=True):
-        fill = charts.heat_colour(float("nan") if r is None else r)
-        assert charts.contrast_ratio(fill, ink) >= 4.5, f"r {r}: {ink} on {fill}"
+        fill = theme.heat_colour(float("nan") if r is None else r)
+        assert theme.contrast_ratio(fill, ink) >= 4.5, f"r {r}: {ink} on {fill}"
     spec = chart.to_dict()["spec"]
     cells, _, text = spec["layer"]
     assert cells["encoding"]["color"]["scale"] == {
-        "domain": charts.HEAT_DOMAIN,
-        "range": charts.HEAT_RANGE,
+        "domain": theme.HEAT_DOMAIN,
+        "range": theme.HEAT_RANGE,
         "interpolate": "rgb",
     }  # fmt: skip: the scale that heat_colour models
     assert text["encoding"]["fill"] == {"field": "ink", "scale": None, "type": "nominal"}
@@ -286,17 +344,17 @@ def test_heatmap_labels_contrast_with_their_cells(synthetic, figure):
 
 
 def test_a_label_contrasts_with_every_colour_of_the_scale():
-    fills = [charts.heat_colour(r) for r in np.linspace(-1, 1, 801)] + [charts.MISSING_FILL]
+    fills = [theme.heat_colour(r) for r in np.linspace(-1, 1, 801)] + [theme.MISSING_FILL]
     for fill in fills:
-        assert charts.contrast_ratio(fill, charts.label_colour(fill)) >= 4.5, fill
-    assert charts.label_colour(charts.heat_colour(1)) == "#ffffff"  # light text on dark cells
-    assert charts.label_colour(charts.heat_colour(0)) == "#000000"  # dark text on light ones
+        assert theme.contrast_ratio(fill, theme.label_colour(fill)) >= 4.5, fill
+    assert theme.label_colour(theme.heat_colour(1)) == "#ffffff"  # light text on dark cells
+    assert theme.label_colour(theme.heat_colour(0)) == "#000000"  # dark text on light ones
 
 
 def test_contrast_ratio_matches_wcag():
-    assert charts.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
-    assert charts.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
-    assert charts.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1)
+    assert theme.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert theme.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert theme.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1)
 
 
 def test_heat_colour_is_the_colour_vega_draws():
@@ -309,7 +367,7 @@ def test_heat_colour_is_the_colour_vega_draws():
             color=alt.Color(
                 "r:Q",
                 scale=alt.Scale(
-                    domain=charts.HEAT_DOMAIN, range=charts.HEAT_RANGE, interpolate="rgb"
+                    domain=theme.HEAT_DOMAIN, range=theme.HEAT_RANGE, interpolate="rgb"
                 ),
             ),
         )
@@ -318,7 +376,7 @@ def test_heat_colour_is_the_colour_vega_draws():
     drawn = re.findall(r'<path[^>]*fill="rgb\((\d+), (\d+), (\d+)\)"', svg)
     assert len(drawn) == len(r)
     for value, rgb in zip(r, drawn, strict=True):
-        expected = charts.hex_rgb(charts.heat_colour(value))
+        expected = theme.hex_rgb(theme.heat_colour(value))
         assert np.abs(np.array(rgb, dtype=float) - expected).max() <= 1, value
 
 
@@ -357,8 +415,8 @@ def test_the_comparisons_are_drawn_where_every_training_ran(synthetic):
                 "Forward-Forward, Adam recipe, greedy, hard"} <= trainings  # fmt: skip
         subtitle = chart_of(figure, synthetic).to_dict()["title"]["subtitle"][0]
         assert subtitle.startswith(f"Depth {point[0]}, width {point[1]},"), subtitle
-    assert charts.comparison_point(
-        charts.comparison_rows(synthetic["correlations"])
+    assert comparison_point(
+        comparison_rows(synthetic["correlations"])
     ) == point  # fmt: skip
 
 
@@ -385,7 +443,7 @@ def test_the_hypotheses_figure_marks_verdicts_and_references(synthetic):
         assert references == ([0, STRONG] if hypothesis == "H2" else [0]), hypothesis
         points = panel["spec"]["layer"][-1]["encoding"]
         assert points["color"]["field"] == points["shape"]["field"] == "verdict"
-        assert points["color"]["scale"]["domain"] == charts.VERDICTS
+        assert points["color"]["scale"]["domain"] == VERDICTS
         headline = rows[rows.headline]
         assert set(headline.training_label) <= {
             "Forward-Forward, paper recipe [paper definitions]", "Forward-Forward, Adam recipe",

@@ -10,16 +10,18 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from ff import stats
-from ff.answers import answers, seed_values
+from ff import delays as ff_delays
+from ff import hypotheses, stats
+from ff.answers import answers
 from ff.config import Treatment
-from ff.metrics import study_columns
+from ff.hypotheses import seed_values
+from ff.metrics import series_columns
 from ff.summary import beyond_section, h1_section, summary_markdown
 
 
 def study_of(**changes) -> dict:
     """The study columns of a training: standard Forward-Forward with `changes`."""
-    return study_columns(Treatment("mnist", 1, 1, **changes))
+    return series_columns(Treatment("mnist", 1, 1, **changes))
 
 
 STANDARD = study_of()
@@ -146,39 +148,42 @@ def assert_result(actual: dict, expected: dict):
 
 def test_time_to_fraction_interpolates_between_evaluations():
     epochs, accuracy = np.array([0.0, 1.0, 2.0]), np.array([0.1, 0.5, 0.9])
-    assert stats.time_to_fraction(epochs, accuracy, 0.5) == pytest.approx(0.875)  # 0.45 reached
-    assert stats.time_to_fraction(epochs, accuracy, 1.0) == pytest.approx(2.0)
+    assert ff_delays.time_to_fraction(epochs, accuracy, 0.5) == pytest.approx(0.875)  # 0.45 reached
+    assert ff_delays.time_to_fraction(epochs, accuracy, 1.0) == pytest.approx(2.0)
     # half the gain from 0.1 to 0.9 is 0.5, reached at epoch 1
-    assert stats.time_to_fraction(epochs, accuracy, 0.5, of_gain=True) == pytest.approx(1.0)
+    assert ff_delays.time_to_fraction(epochs, accuracy, 0.5, of_gain=True) == pytest.approx(1.0)
     # a curve that starts high: 0.9 of final early, 0.9 of the gain only late
     high = np.array([0.8, 0.82, 0.9])
-    assert stats.time_to_fraction(epochs, high, 0.9) == pytest.approx(0.5)
-    assert stats.time_to_fraction(epochs, high, 0.9, of_gain=True) == pytest.approx(1.875)
-    assert stats.steepest_gain_time(np.array([0, 1, 2, 3.0]), np.array([0.1, 0.2, 0.8, 0.9])) == 1.5
+    assert ff_delays.time_to_fraction(epochs, high, 0.9) == pytest.approx(0.5)
+    assert ff_delays.time_to_fraction(epochs, high, 0.9, of_gain=True) == pytest.approx(1.875)
+    assert (
+        ff_delays.steepest_gain_time(np.array([0, 1, 2, 3.0]), np.array([0.1, 0.2, 0.8, 0.9]))
+        == 1.5
+    )
 
 
 def test_time_to_fraction_on_uneven_evaluations_plateaus_and_early_targets():
     epochs = np.array([0.5, 1.5, 3.5, 4.0])
     accuracy = np.array([0.25, 0.625, 0.625, 1.0])  # binary fractions: exact targets
     # 0.5 of final: between 0.25 at 0.5 and 0.625 at 1.5
-    assert stats.time_to_fraction(epochs, accuracy, 0.5) == pytest.approx(0.5 + 0.25 / 0.375)
+    assert ff_delays.time_to_fraction(epochs, accuracy, 0.5) == pytest.approx(0.5 + 0.25 / 0.375)
     # half the gain is 0.625: the first evaluation that reaches it, not the end of the plateau
-    assert stats.time_to_fraction(epochs, accuracy, 0.5, of_gain=True) == 1.5
+    assert ff_delays.time_to_fraction(epochs, accuracy, 0.5, of_gain=True) == 1.5
     # 0.9 of final (0.9): between 0.625 at 3.5 and 1.0 at 4.0
     expected = 3.5 + 0.275 / 0.375 * 0.5
-    assert stats.time_to_fraction(epochs, accuracy, 0.9) == pytest.approx(expected)
+    assert ff_delays.time_to_fraction(epochs, accuracy, 0.9) == pytest.approx(expected)
     # reached at the first evaluation already: its epoch
     early = np.array([0.9, 0.5, 0.7, 1.0])
-    assert stats.time_to_fraction(epochs, early, 0.5) == 0.5
+    assert ff_delays.time_to_fraction(epochs, early, 0.5) == 0.5
     falling = np.array([0.9, 0.5, 0.7, 0.8])  # a layer that ends below its start
-    assert stats.time_to_fraction(epochs, falling, 0.5, of_gain=True) == 0.5
+    assert ff_delays.time_to_fraction(epochs, falling, 0.5, of_gain=True) == 0.5
 
 
 def test_steepest_gain_is_per_epoch_not_per_evaluation():
     epochs = np.array([0.0, 1.0, 3.0, 4.0])
     # the largest rise (0.4) is over two epochs; the steepest (0.3 per epoch) is the first
-    assert stats.steepest_gain_time(epochs, np.array([0.0, 0.3, 0.7, 0.8])) == 0.5
-    assert stats.steepest_gain_time(epochs, np.array([0.0, 0.1, 0.2, 0.9])) == 3.5
+    assert ff_delays.steepest_gain_time(epochs, np.array([0.0, 0.3, 0.7, 0.8])) == 0.5
+    assert ff_delays.steepest_gain_time(epochs, np.array([0.0, 0.1, 0.2, 0.9])) == 3.5
 
 
 HAND_EPOCHS = np.array([0.0, 1.0, 2.0, 4.0])
@@ -275,7 +280,7 @@ def test_accuracy_curves_under_each_definition_the_metrics_allow():
 @pytest.fixture
 def hand_delays() -> pd.DataFrame:
     table = metrics_table({k: np.array(v) for k, v in HAND_CURVES.items()}, 2, epochs=HAND_EPOCHS)
-    return stats.layer_delays(table, [0.5, 0.9])
+    return ff_delays.layer_delays(table, [0.5, 0.9])
 
 
 def test_layer_delays_one_row_per_run_layer_and_measure(hand_delays):
@@ -307,18 +312,18 @@ def test_holm_against_hand_computed_values():
 
 def test_rank_biserial_against_hand_computed_value():
     # |d| ranks 2, 3, 4 are positive, rank 1 negative: (9 - 1) / 10
-    assert stats.rank_biserial(np.array([1.0, 2.0, 3.0, -0.5])) == pytest.approx(0.8)
+    assert ff_delays.rank_biserial(np.array([1.0, 2.0, 3.0, -0.5])) == pytest.approx(0.8)
     # ranks 1 (0.5) and 3 positive, 2 negative; zeros are left out: (4 - 2) / 6
-    assert stats.rank_biserial(np.array([0.5, 0.0, -2.0, 3.0])) == pytest.approx(1 / 3)
-    assert stats.rank_biserial(np.array([0.0, 2.0, 0.0])) == 1.0
-    assert stats.rank_biserial(np.array([0.0, 0.0])) == 0.0
+    assert ff_delays.rank_biserial(np.array([0.5, 0.0, -2.0, 3.0])) == pytest.approx(1 / 3)
+    assert ff_delays.rank_biserial(np.array([0.0, 2.0, 0.0])) == 1.0
+    assert ff_delays.rank_biserial(np.array([0.0, 0.0])) == 0.0
 
 
 def test_trend_effect_is_the_mean_rho_of_seeds_with_an_order():
     rising, partly, flat = [0.1, 0.2, 0.3], [0.1, 0.3, 0.2], [0.5, 0.5, 0.5]
-    assert stats.trend_effect(np.array([rising, partly, flat])) == pytest.approx(0.75)
-    assert stats.trend_effect(np.array([rising[::-1], partly])) == pytest.approx(-0.25)
-    assert stats.trend_effect(np.array([flat, flat])) == 0.0
+    assert ff_delays.trend_effect(np.array([rising, partly, flat])) == pytest.approx(0.75)
+    assert ff_delays.trend_effect(np.array([rising[::-1], partly])) == pytest.approx(-0.25)
+    assert ff_delays.trend_effect(np.array([flat, flat])) == 0.0
 
 
 def expected_delay_tests(values: np.ndarray) -> dict:
@@ -377,7 +382,7 @@ def test_depth_delay_tests_match_scipy_one_sided_tests_row_by_row():
             delay_table(DELAYS_D3[:, :2], width=400),  # depth 2: no trend test
         ]
     )
-    tests = stats.depth_delay_tests(delays)
+    tests = ff_delays.depth_delay_tests(delays)
     expected_columns = [*stats.TREATMENT_KEYS, "measure", "seeds", "test", "comparison",
                         "statistic", "p_value", "effect_size", "effect", "mean_difference",
                         "p_adjusted", "significant"]  # fmt: skip
@@ -405,7 +410,7 @@ def test_depth_delay_tests_match_scipy_one_sided_tests_row_by_row():
 
 
 def test_page_test_needs_three_layers_and_two_seeds():
-    tests = stats.depth_delay_tests(
+    tests = ff_delays.depth_delay_tests(
         pd.concat(
             [
                 delay_table(DELAYS_D3[:2]),  # two seeds, three layers: tested
@@ -424,29 +429,29 @@ def test_page_test_needs_three_layers_and_two_seeds():
 
 
 def test_planted_delay_is_detected():
-    delays = stats.layer_delays(planted_delay(), [0.9])
-    tests = stats.depth_delay_tests(delays)
+    delays = ff_delays.layer_delays(planted_delay(), [0.9])
+    tests = ff_delays.depth_delay_tests(delays)
     page = tests[(tests.test == "page_trend") & (tests.measure == "time_to_0.9")].iloc[0]
     assert page.p_value < 1e-4 and page.effect_size > 0.9
     wilcoxon = tests[(tests.test == "wilcoxon") & (tests.measure == "time_to_0.9")]
     assert wilcoxon.significant.all() and (wilcoxon.mean_difference > 0.1).all()
-    overall = stats.overall_trend(delays).set_index("measure").loc["time_to_0.9"]
+    overall = hypotheses.h1_table(delays).set_index("measure").loc["time_to_0.9"]
     assert overall.supported and overall.ci_low > 0.5 and overall.share_positive == 1.0
     assert overall.seeds == overall.runs == 8
 
 
 def test_no_delay_is_not_detected():
-    delays = stats.layer_delays(planted_delay(step=0.0, noise=0.01, rng_seed=3), [0.9])
-    tests = stats.depth_delay_tests(delays)
+    delays = ff_delays.layer_delays(planted_delay(step=0.0, noise=0.01, rng_seed=3), [0.9])
+    tests = ff_delays.depth_delay_tests(delays)
     assert not tests[tests.measure == "time_to_0.9"].significant.any()
-    overall = stats.overall_trend(delays).set_index("measure").loc["time_to_0.9"]
+    overall = hypotheses.h1_table(delays).set_index("measure").loc["time_to_0.9"]
     assert overall.p_value > 0.05 and not overall.supported
 
 
 def test_reversed_delay_never_supports_h1():
     """Deeper layers learning earlier is a strong effect, but in the wrong direction: its
     two-sided p is tiny, and only an interval above 0 supports H1."""
-    delays = stats.layer_delays(planted_delay(reverse=True), [0.9])
+    delays = ff_delays.layer_delays(planted_delay(reverse=True), [0.9])
     time = delays[delays.measure == "time_to_0.9"]
     rhos = [
         scipy_stats.spearmanr(block.layer, block.value).statistic
@@ -454,12 +459,12 @@ def test_reversed_delay_never_supports_h1():
     ]
     assert np.mean(rhos) < -0.9
 
-    overall = stats.overall_trend(delays).set_index("measure").loc["time_to_0.9"]
+    overall = hypotheses.h1_table(delays).set_index("measure").loc["time_to_0.9"]
     assert overall.share_positive == 0.0 and overall.mean_rho == pytest.approx(np.mean(rhos))
     assert overall.p_value < 0.05  # two-sided: "significant"
     assert overall.ci_high < 0 and not overall.supported
 
-    tests = stats.depth_delay_tests(delays)
+    tests = ff_delays.depth_delay_tests(delays)
     assert not tests.significant.any()
     one_sided = tests[(tests.measure == "time_to_0.9")]
     assert (one_sided.p_value > 0.5).all()
@@ -468,7 +473,7 @@ def test_reversed_delay_never_supports_h1():
     for row in one_sided[one_sided.test == "wilcoxon"].itertuples():
         assert row.mean_difference < 0 and row.effect_size < 0
 
-    overall_table = stats.overall_trend(delays)
+    overall_table = hypotheses.h1_table(delays)
     lines = h1_section(overall_table, tests)
     line = next(line for line in lines if line.startswith("- mnist, time to 0.9: "))
     assert line.startswith("- mnist, time to 0.9: **not supported**: mean rho -")
@@ -484,7 +489,7 @@ def test_holm_is_within_each_study_measure_and_kind_of_test():
                 for measure in ("time_to_0.9", "gain_to_0.9"):
                     values = 1 + step * np.arange(3) + rng.normal(0, 0.1, (6, 3))
                     parts.append(delay_table(values, dataset, study, width, measure))
-    tests = stats.depth_delay_tests(pd.concat(parts))
+    tests = ff_delays.depth_delay_tests(pd.concat(parts))
     assert len(tests) == 2 * 2 * 3 * 2 * 3
     families = tests.groupby(["dataset", "variant", "measure", "test"])
     assert families.ngroups == 16
@@ -501,15 +506,15 @@ def test_holm_is_within_each_study_measure_and_kind_of_test():
 
 def test_significance_is_strictly_below_alpha(monkeypatch):
     delays = delay_table(DELAYS_D3)
-    monkeypatch.setattr(stats, "holm", lambda p: np.full(len(p), stats.ALPHA))
-    assert not stats.depth_delay_tests(delays).significant.any()
-    monkeypatch.setattr(stats, "holm", lambda p: np.full(len(p), 0.049))
-    assert stats.depth_delay_tests(delays).significant.all()
+    monkeypatch.setattr(ff_delays, "holm", lambda p: np.full(len(p), stats.ALPHA))
+    assert not ff_delays.depth_delay_tests(delays).significant.any()
+    monkeypatch.setattr(ff_delays, "holm", lambda p: np.full(len(p), 0.049))
+    assert ff_delays.depth_delay_tests(delays).significant.all()
 
 
 def test_page_trend_matches_scipy_on_the_delay_table():
-    delays = stats.layer_delays(planted_delay(seeds=5), [0.9])
-    tests = stats.depth_delay_tests(delays)
+    delays = ff_delays.layer_delays(planted_delay(seeds=5), [0.9])
+    tests = ff_delays.depth_delay_tests(delays)
     table = delays[delays.measure == "time_to_0.9"].pivot(
         index="seed", columns="layer", values="value"
     )
@@ -572,7 +577,7 @@ def test_mean_over_seeds_degenerate_cases():
     assert_result(stats.mean_over_seeds([0.0, 0.0]), zero)
 
 
-OVERALL_COLUMNS = [*stats.STUDY_KEYS, "measure", "runs", "mean_rho", "ci_low", "ci_high",
+OVERALL_COLUMNS = [*stats.SERIES_KEYS, "measure", "runs", "mean_rho", "ci_low", "ci_high",
                    "p_value", "seeds", "share_positive", "supported"]  # fmt: skip
 
 
@@ -607,17 +612,17 @@ def test_overall_trend_averages_each_seeds_runs_then_tests_over_seeds():
     d3, d2 = rho["d3"], rho["d2"]
     seed_rho = [(d3[0] + d2[0]) / 2, (d3[1] + d2[1]) / 2, d3[2], np.nan, d3[4]]  # 3: no order
 
-    run_rho = stats.run_trends(delays)
-    assert list(run_rho.columns) == [*stats.STUDY_KEYS, "measure", "treatment", "seed", "rho"]
+    run_rho = ff_delays.run_trends(delays)
+    assert list(run_rho.columns) == [*stats.SERIES_KEYS, "measure", "treatment", "seed", "rho"]
     time_runs = run_rho[(run_rho.variant == "standard") & (run_rho.measure == "time_to_0.9")]
     assert len(time_runs) == 8  # depth 1 is left out, flat runs are NaN
-    per_seed = stats.seed_delay_trends(delays)
-    assert list(per_seed.columns) == [*stats.STUDY_KEYS, "measure", "seed", "rho", "runs"]
+    per_seed = ff_delays.seed_delay_trends(delays)
+    assert list(per_seed.columns) == [*stats.SERIES_KEYS, "measure", "seed", "rho", "runs"]
     time_seeds = per_seed[(per_seed.variant == "standard") & (per_seed.measure == "time_to_0.9")]
     np.testing.assert_allclose(time_seeds.rho, seed_rho, atol=1e-12)
     assert time_seeds.runs.tolist() == [2, 2, 1, 0, 1]
 
-    overall = stats.overall_trend(delays)
+    overall = hypotheses.h1_table(delays)
     assert list(overall.columns) == OVERALL_COLUMNS
     found = overall.set_index(["dataset", "variant", "measure"])
     assert sorted(found.index) == [
@@ -650,8 +655,8 @@ def test_overall_trend_is_supported_only_when_the_interval_lies_above_zero(
     monkeypatch, low, supported
 ):
     result = {"estimate": 0.5, "ci_low": low, "ci_high": 1.0, "p_value": 0.01, "seeds": 5}
-    monkeypatch.setattr(stats, "mean_over_seeds", lambda values: dict(result))
-    overall = stats.overall_trend(delay_table(DELAYS_D3))
+    monkeypatch.setattr(ff_delays, "mean_over_seeds", lambda values: dict(result))
+    overall = hypotheses.h1_table(delay_table(DELAYS_D3))
     assert overall.supported.tolist() == [supported]
 
 
@@ -953,9 +958,9 @@ def test_first_layer_correlation_averages_z_per_seed_then_tests_over_seeds():
         ]
     )
     per_seed = stats.seed_first_layer_correlations(table)
-    groups = [*stats.STUDY_KEYS, "basis", "kind"]
+    groups = [*stats.SERIES_KEYS, "basis", "kind"]
     assert list(per_seed.columns) == [*groups, "seed", "z", "treatments"]
-    overall = stats.first_layer_correlation(table)
+    overall = hypotheses.h2_table(table)
     assert list(overall.columns) == [*groups, "treatments", "r", "ci_low", "ci_high",
                                      "p_value", "seeds", "supported"]  # fmt: skip
     found = overall.set_index(["variant", "basis", "kind"])
@@ -995,7 +1000,7 @@ def test_first_layer_correlation_averages_z_per_seed_then_tests_over_seeds():
     ],
 )
 def test_first_layer_correlation_needs_a_strong_r_above_zero(first, supported):
-    row = stats.first_layer_correlation(first_layer_rows(first)).iloc[0]
+    row = hypotheses.h2_table(first_layer_rows(first)).iloc[0]
     assert row.supported == supported
     if len(first) == 2 and first[0] == first[1]:
         assert row.r == row.ci_low == row.ci_high == first[0][0]
@@ -1007,7 +1012,7 @@ def test_first_layer_correlation_interval_touching_zero_is_not_supported(
 ):
     result = {"estimate": 2.0, "ci_low": low, "ci_high": 3.0, "p_value": 0.01, "seeds": 5}
     monkeypatch.setattr(stats, "mean_over_seeds", lambda values: dict(result))
-    row = stats.first_layer_correlation(first_layer_rows(FIRST_LAYER)).iloc[0]
+    row = hypotheses.h2_table(first_layer_rows(FIRST_LAYER)).iloc[0]
     assert row.ci_low == np.tanh(low) and row.supported == supported
 
 
@@ -1076,15 +1081,15 @@ def trend_table(layer_effect: float, width_effect: float, rng_seed=0) -> pd.Data
 
 
 def test_planted_weakening_is_detected_and_its_absence_is_not():
-    trends = stats.correlation_trends(trend_table(-0.2, -0.1)).set_index("predictor")
+    trends = hypotheses.h3_table(trend_table(-0.2, -0.1)).set_index("predictor")
     assert trends.loc["layer"].slope == pytest.approx(-0.2, abs=0.05)
     assert trends.loc["log2_width"].slope == pytest.approx(-0.1, abs=0.05)
     assert trends.weakens.all() and (trends.seeds == 5).all()
-    null = stats.correlation_trends(trend_table(0.0, 0.0, rng_seed=1)).set_index("predictor")
+    null = hypotheses.h3_table(trend_table(0.0, 0.0, rng_seed=1)).set_index("predictor")
     assert not null.weakens.any()
 
 
-TREND_COLUMNS = [*stats.STUDY_KEYS, "basis", "kind", "predictor", "points", "slope", "ci_low",
+TREND_COLUMNS = [*stats.SERIES_KEYS, "basis", "kind", "predictor", "points", "slope", "ci_low",
                  "ci_high", "p_value", "seeds", "weakens"]  # fmt: skip
 
 
@@ -1097,10 +1102,10 @@ def test_correlation_trends_fit_each_seed_then_test_the_slopes_over_seeds():
     }
     table = per_seed_table(effects)
     slopes = stats.seed_trend_slopes(table)
-    groups = [*stats.STUDY_KEYS, "basis", "kind"]
+    groups = [*stats.SERIES_KEYS, "basis", "kind"]
     assert list(slopes.columns) == [*groups, "seed", "points", "predictor", "slope"]
     assert len(slopes) == 4 * 4 * 2
-    trends = stats.correlation_trends(table)
+    trends = hypotheses.h3_table(table)
     assert list(trends.columns) == TREND_COLUMNS
     assert len(trends) == 2 * len(effects)
     found = trends.set_index(["variant", "basis", "kind", "predictor"])
@@ -1159,7 +1164,7 @@ def test_correlation_trends_need_two_layers_two_widths_and_a_full_rank_fit_per_s
             rows(HARD, "levels", [(2, 100, 1, 0.9), (2, 100, 2, 0.7)], seeds=(1,)),
         ]
     )
-    trends = stats.correlation_trends(table)
+    trends = hypotheses.h3_table(table)
     assert trends[["variant", "basis", "predictor", "points", "seeds"]].values.tolist() == [
         ["hard", "levels", "layer", 3, 1],
         ["hard", "levels", "log2_width", 3, 1],
@@ -1178,7 +1183,7 @@ def test_correlation_trends_need_two_layers_two_widths_and_a_full_rank_fit_per_s
     one = found.loc["hard", "layer"]
     assert one.slope == pytest.approx(layer[0], rel=1e-9) and not one.weakens
     assert np.isnan([one.ci_low, one.ci_high, one.p_value]).all()
-    assert stats.correlation_trends(table[table.variant == "greedy"]).empty
+    assert hypotheses.h3_table(table[table.variant == "greedy"]).empty
 
 
 def test_correlation_trends_weaken_only_below_zero(monkeypatch):
@@ -1188,30 +1193,30 @@ def test_correlation_trends_weaken_only_below_zero(monkeypatch):
     monkeypatch.setattr(
         stats, "ols", lambda design, z: (np.array([1.0, -0.1, 0.0]), np.zeros(3), len(z) - 3)
     )
-    same = stats.correlation_trends(table).set_index("predictor")
+    same = hypotheses.h3_table(table).set_index("predictor")
     assert same.slope.tolist() == same.ci_low.tolist() == same.ci_high.tolist() == [-0.1, 0.0]
     assert same.p_value.tolist() == [0.0, 1.0] and same.weakens.tolist() == [True, False]
     for high, weakens in ((0.0, False), (-5e-324, True)):
         result = {"estimate": -1.0, "ci_low": -2.0, "ci_high": high, "p_value": 0.01, "seeds": 5}
         monkeypatch.setattr(stats, "mean_over_seeds", lambda values, result=result: dict(result))
-        assert stats.correlation_trends(table).weakens.tolist() == [weakens, weakens]
+        assert hypotheses.h3_table(table).weakens.tolist() == [weakens, weakens]
 
 
 # --- from the tables to the text -------------------------------------------------------------
 
 
 def test_summary_states_each_verdict_from_the_tables():
-    delays = stats.layer_delays(planted_delay(), [0.9])
+    delays = ff_delays.layer_delays(planted_delay(), [0.9])
     correlations, per_seed = stats.layer_correlation(correlated_runs(coupling=0.9))
     trend_seeds = trend_table(-0.2, -0.1)
     values = seed_values(delays, trend_seeds, "time_to_0.9", "levels", "pearson")
     text = summary_markdown(
         answers(values, resamples=200),
-        stats.overall_trend(delays),
-        stats.depth_delay_tests(delays),
-        stats.first_layer_correlation(per_seed),
+        hypotheses.h1_table(delays),
+        ff_delays.depth_delay_tests(delays),
+        hypotheses.h2_table(per_seed),
         correlations,
-        stats.correlation_trends(trend_seeds),
+        hypotheses.h3_table(trend_seeds),
     ).split("\n")
     starts = [
         "| H1: deeper layers learn later | mnist | this project's Adam recipe and label "
@@ -1236,20 +1241,20 @@ def test_summary_compares_the_trainings_and_names_what_is_missing():
     flat = planted_delay(step=0.0, noise=0.01, rng_seed=3)
     backprop = flat.assign(**study_of(method="backprop"))
     greedy = delayed.assign(**study_of(schedule="greedy"), treatment=delayed.treatment + "-greedy")
-    delays = stats.layer_delays(pd.concat([delayed, backprop, greedy]), [0.9])
-    overall = stats.overall_trend(delays)
+    delays = ff_delays.layer_delays(pd.concat([delayed, backprop, greedy]), [0.9])
+    overall = hypotheses.h1_table(delays)
     assert set(overall.method) == {"ff", "backprop"}
-    text = beyond_section(overall, "time_to_0.9")
+    text = beyond_section(overall, 0.9)
     assert "| gain to 0.9 | mnist |" in text
     rows = {line.split(" | ")[0]: line for line in text[: text.index("| gain to 0.9 | mnist |")]}
-    assert rows["| Forward-Forward, standard"].startswith(
-        "| Forward-Forward, standard | **supported**: "
+    assert rows["| Forward-Forward, Adam recipe"].startswith(
+        "| Forward-Forward, Adam recipe | **supported**: "
     )
     assert rows["| backprop (linear probes)"].startswith(
         "| backprop (linear probes) | **not supported**: "
     )
-    assert rows["| Forward-Forward, greedy"].startswith(
-        "| Forward-Forward, greedy | **supported**: "
+    assert rows["| Forward-Forward, Adam recipe, greedy"].startswith(
+        "| Forward-Forward, Adam recipe, greedy | **supported**: "
     )
     assert any(
         line.startswith("- Forward-Forward, hard negatives: not in this study") for line in text

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from ff import summary
-from ff.answers import HYPOTHESES
 from ff.config import Treatment
-from ff.metrics import study_columns
+from ff.hypotheses import HYPOTHESES
+from ff.metrics import series_columns
 from ff.summary import (
     QUESTIONS,
     answers_section,
@@ -29,7 +29,7 @@ from ff.summary import (
 
 def study_of(**changes) -> dict:
     """The study columns of a training: standard Forward-Forward with `changes`."""
-    return study_columns(Treatment("mnist", 1, 1, **changes))
+    return series_columns(Treatment("mnist", 1, 1, **changes))
 
 
 STANDARD = study_of()
@@ -130,7 +130,7 @@ def overall_row(
     supported=True, low=0.2, high=0.8, share=0.75, seeds=8, runs=20, rho=0.5,
     measure="time_to_0.9", dataset="mnist", study=None, definition="label",
 ):  # fmt: skip
-    """A row of ff.stats.overall_trend."""
+    """A row of ff.ff_delays.overall_trend."""
     return {"definition": definition, "dataset": dataset, **(study or STANDARD),
             "measure": measure, "runs": runs, "mean_rho": rho, "ci_low": low, "ci_high": high,
             "p_value": 0.01, "seeds": seeds, "share_positive": share,
@@ -400,19 +400,19 @@ def test_beyond_section_compares_the_trainings_side_by_side():
     not_supported = (
         "**not supported**: mean rho 0.05 [-0.30, 0.40], > 0 in 50% of 8 seeds (20 runs)"
     )
-    assert beyond_section(overall, "time_to_0.9") == [
+    assert beyond_section(overall, 0.9) == [
         *BEYOND_HEAD,
         "| time to 0.9 | mnist | fashion |",
         "| --- | --- | --- |",
-        f"| Forward-Forward, standard | {rising} | {rising} |",
+        f"| Forward-Forward, Adam recipe | {rising} | {rising} |",
         f"| backprop (linear probes) | {not_supported} | not trained |",
-        f"| Forward-Forward, greedy | {rising} | not trained |",
+        f"| Forward-Forward, Adam recipe, greedy | {rising} | not trained |",
         "",
         "| gain to 0.9 | mnist | fashion |",
         "| --- | --- | --- |",
-        f"| Forward-Forward, standard | {supported} | {NOT_TESTABLE} |",
+        f"| Forward-Forward, Adam recipe | {supported} | {NOT_TESTABLE} |",
         f"| backprop (linear probes) | {supported} | not trained |",
-        f"| Forward-Forward, greedy | {rising} | not trained |",
+        f"| Forward-Forward, Adam recipe, greedy | {rising} | not trained |",
         "",
         MISSING["hard"],
         "",
@@ -431,7 +431,7 @@ def test_beyond_section_compares_the_trainings_side_by_side():
 )
 def test_beyond_section_names_each_question_the_study_leaves_open(studies, missing):
     overall = pd.DataFrame([overall_row(study=study) for study in studies])
-    lines = beyond_section(overall, "time_to_0.5")
+    lines = beyond_section(overall, 0.5)
     assert lines[len(BEYOND_HEAD)] == "| time to 0.5 | mnist |"
     assert lines[len(BEYOND_HEAD) + len(studies) + 3] == "| gain to 0.5 | mnist |"
     questions = lines[len(BEYOND_HEAD) + 2 * (len(studies) + 3) :]
@@ -444,13 +444,13 @@ def test_beyond_section_puts_standard_forward_forward_first():
     overall = pd.DataFrame(
         [overall_row(study=study) for study in (HARD, GREEDY, STANDARD, BACKPROP)]
     )
-    rows = [line.split(" | ")[0] for line in beyond_section(overall, "time_to_0.9")]
+    rows = [line.split(" | ")[0] for line in beyond_section(overall, 0.9)]
     start = rows.index("| time to 0.9") + 2
     assert rows[start : start + 4] == [
-        "| Forward-Forward, standard",
+        "| Forward-Forward, Adam recipe",
         "| backprop (linear probes)",
-        "| Forward-Forward, greedy",
-        "| Forward-Forward, hard",
+        "| Forward-Forward, Adam recipe, greedy",
+        "| Forward-Forward, Adam recipe, hard",
     ]
 
 
@@ -465,7 +465,7 @@ def answer_row(
     point = "supported" if verdict == "unsettled" else verdict
     half_1, half_2 = halves or (point, point)
     return {"hypothesis": hypothesis, "definition": definition, "dataset": dataset,
-            **(study or STANDARD), "effect": HYPOTHESES[hypothesis][1], "estimate": estimate,
+            **(study or STANDARD), "effect": HYPOTHESES[hypothesis].effect, "estimate": estimate,
             "ci_low": low, "ci_high": high, "p_value": 0.01, "seeds": seeds,
             "point_verdict": point, "stability": stability, "verdict": verdict,
             "half_1": half_1, "half_2": half_2,
@@ -506,7 +506,7 @@ def answers_table() -> pd.DataFrame:
 
 
 def test_answers_section_orders_claims_then_data_sets_paper_recipe_first():
-    assert answers_section(answers_table(), "time_to_0.9", "pearson") == [
+    assert answers_section(answers_table(), 0.9, "pearson") == [
         *ANSWERS_HEAD,
         *ANSWERS_COLUMNS,
         f"| H1: deeper layers learn later | fashion | {ADAM_NAME} | **supported** "
@@ -530,9 +530,9 @@ def test_answers_section_orders_claims_then_data_sets_paper_recipe_first():
 
 
 def test_answers_section_on_another_measure_and_kind_and_without_a_headline_training():
-    lines = answers_section(answers_table().iloc[-4:], "gain_to_0.5", "spearman")
+    lines = answers_section(answers_table().iloc[-4:], 0.5, "spearman")
     assert lines[2].endswith(
-        "H1 on gain to 0.5; H2 and H3 on the Spearman correlation of each layer with the model "
+        "H1 on time to 0.5; H2 and H3 on the Spearman correlation of each layer with the model "
         "over training (`levels`), as the paper measured it."
     )
     assert lines[3:] == [
@@ -582,17 +582,17 @@ def test_summary_markdown_joins_the_sections_under_a_title():
             "",
             "Generated from results/stats/*.tsv; every number below is in those tables.",
             "",
-            *answers_section(answers, "time_to_0.9", "pearson"),
+            *answers_section(answers, 0.9, "pearson"),
             *h1_section(overall, tests),
             *h2_section(correlation_overall, correlations),
             *h3_section(trends),
-            *beyond_section(overall, "time_to_0.9"),
+            *beyond_section(overall, 0.9),
         ]
     )
     assert "\n- mnist, time to 0.9: **supported**: mean rho 0.50 [0.20, 0.80]" in text
     other = summary_markdown(
         answers, overall, tests, correlation_overall, correlations, trends,
-        delay_measure="gain_to_0.9", kind="spearman",
+        delay_fraction=0.5, kind="spearman",
     )  # fmt: skip
     assert other == "\n".join(
         [
@@ -600,11 +600,11 @@ def test_summary_markdown_joins_the_sections_under_a_title():
             "",
             "Generated from results/stats/*.tsv; every number below is in those tables.",
             "",
-            *answers_section(answers, "gain_to_0.9", "spearman"),
+            *answers_section(answers, 0.5, "spearman"),
             *h1_section(overall, tests),
             *h2_section(correlation_overall, correlations),
             *h3_section(trends),
-            *beyond_section(overall, "gain_to_0.9"),
+            *beyond_section(overall, 0.5),
         ]
     )
     assert summary.STRONG == 0.7

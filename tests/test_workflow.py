@@ -79,7 +79,7 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         assert len(run["jobs"]) == 2  # tiny.yaml trains at most 2 seeds per job
         assert all(len(job["seconds_per_epoch"]) == epochs for job in run["jobs"])
         assert not list(folder.glob("seeds*/checkpoint.pt"))
-        assert ("derived_from" in run) == (treatment.shares_trunk and depth < max(TINY["depths"]))
+        assert ("trunk_of" in run) == (treatment.shares_trunk and depth < max(TINY["depths"]))
 
 
 @pytest.mark.slow
@@ -192,8 +192,12 @@ def test_statistics_tables_and_summary(tiny_run):
         ("backprop", "backprop"),
     }
     beyond = summary.split("## Beyond the paper")[1]
-    trainings = ["Forward-Forward, standard", "backprop (linear probes)", "Forward-Forward, hard"]
-    for training in [*trainings, "Forward-Forward, greedy"]:
+    trainings = [
+        "Forward-Forward, Adam recipe",
+        "backprop (linear probes)",
+        "Forward-Forward, Adam recipe, hard",
+    ]
+    for training in [*trainings, "Forward-Forward, Adam recipe, greedy"]:
         row = next(line for line in beyond.splitlines() if line.startswith(f"| {training} |"))
         assert row.count("supported**") + row.count("not testable**") == len(TINY["datasets"])
     assert "not in this study" not in beyond
@@ -329,7 +333,7 @@ def test_only_random_negatives_need_negatives_files(tmp_path):
     hard, backprop, random = needs["hard"], needs["backprop"], needs["random"]
     # jobs (2 seed chunks each), both data sets: hard with both schedules on variant_grid's
     # one depth and width (2), random: each recipe's depth-3 network per width (2 x 2; depth 1
-    # is derived from it, rule derive_seeds) and greedy there (1), backprop there (1)
+    # is cut from its trunk, rule trunk_seeds) and greedy there (1), backprop there (1)
     assert (len(hard), len(random), len(backprop)) == (2 * 2 * 2, 2 * 5 * 2, 2 * 1 * 2)
     assert not any("results/negatives" in inputs for inputs in hard + backprop)
     assert all("results/negatives" in inputs for inputs in random)

@@ -17,12 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from ff.trainings import METHODS, RECIPES, TRAININGS, VARIANT_KEYS, Training, training_of
+
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
-METHODS = ("ff", "backprop")
-METHOD_NAMES = {"ff": "Forward-Forward", "backprop": "backprop (linear probes)"}
-RECIPES = ("paper", "adam")
-RECIPE_NAMES = {"paper": "paper recipe", "adam": "Adam recipe"}
-STANDARD_VARIANT = "standard"  # the variant label of standard Forward-Forward (Adam recipe)
 
 
 @functools.cache
@@ -45,28 +42,83 @@ def with_defaults(config: dict) -> dict:
 
     config = json.loads(json.dumps(config))  # a deep copy: validate fills defaults in place
     validate(config, str(SCHEMA), set_default=True)
+    check_config(config)
     return config
 
 
-STANDARD_SCHEDULE = schema_default("schedules")[0]
-STANDARD_LEARNING_RATE = schema_default("learning_rates")[0]
-STANDARD_THETA = schema_default("thetas")[0]
-STANDARD_NEGATIVES = schema_default("negatives")[0]
+def check_config(config: dict) -> None:
+    """What the schema cannot say, from the training registry (ff.trainings): the methods and
+    recipes are known ones, every variant a config asks for is one that a chosen training
+    varies, a chosen training's fixed settings hold; and the delay figure's fraction is one of
+    the delay fractions. Raises ValueError naming the key and the fix."""
+    for key, known in (("methods", METHODS), ("recipes", RECIPES)):
+        unknown = [value for value in config[key] if value not in known]
+        if unknown:
+            raise ValueError(
+                f"{key}: {', '.join(map(repr, unknown))} is not one of {', '.join(known)} "
+                "(the trainings of scripts/ff/trainings.py)"
+            )
+    chosen = chosen_trainings(config)
+    for key, field in VARIANT_KEYS.items():
+        variants = [value for value in config[key] if value != STANDARD[field]]
+        if variants and not any(key in training.varies for training in chosen):
+            raise ValueError(
+                f"{key}: {', '.join(map(repr, variants))} are variants of "
+                f"{trainings_varying(key)}, which this config does not train: add it to "
+                f"`methods` and `recipes`, or set {key} to [{json.dumps(STANDARD[field])}]"
+            )
+    for training in chosen:
+        for setting, value in training.requires:
+            if config["training"][setting] != value:
+                raise ValueError(
+                    f"training.{setting}: {training.name} needs {value!r}, not "
+                    f"{config['training'][setting]!r}; set it, or leave its recipe out of "
+                    "`recipes`"
+                )
+    analysis = config["analysis"]
+    if analysis["delay_figure_fraction"] not in analysis["delay_fractions"]:
+        raise ValueError(
+            f"analysis.delay_figure_fraction {analysis['delay_figure_fraction']} is not one "
+            f"of analysis.delay_fractions {analysis['delay_fractions']}: add it there"
+        )
+
+
+def chosen_trainings(config: dict) -> list[Training]:
+    """The trainings of the registry that a config's `methods` and `recipes` choose."""
+    return [
+        training
+        for training in TRAININGS.values()
+        if training.method in config["methods"]
+        and (training.recipe in config["recipes"] or not training.chosen_by_recipes)
+    ]
+
+
+# each variant field's standard value: the first of its grid key's default
+STANDARD = {field: schema_default(key)[0] for key, field in VARIANT_KEYS.items()}
+STANDARD_SCHEDULE = STANDARD["schedule"]
+STANDARD_LEARNING_RATE = STANDARD["learning_rate"]
+STANDARD_THETA = STANDARD["theta"]
+STANDARD_NEGATIVES = STANDARD["negatives"]
 STANDARD_RECIPE = schema_default("recipes")[0]
+STANDARD_METHOD = "ff"
 STANDARD_EPOCHS = schema_default("epochs")[0]
+
+
+def trainings_varying(key: str) -> str:
+    """The names of the trainings that accept a variant grid key, for messages."""
+    names = [training.name for training in TRAININGS.values() if key in training.varies]
+    return " or ".join(names) or "no training"
 
 
 @dataclass(frozen=True)
 class Treatment:
     """One point of the config grid; all its seeds train in the same job(s).
 
-    Beyond data set, depth, width and epochs, a treatment may train by backprop instead of
-    Forward-Forward, by the paper's recipe instead of this project's Adam recipe, and vary
-    the training schedule, the learning rate, the goodness threshold and the negatives. The
-    fields are the structure; `variant` and `training` are labels for display and for naming a
-    study in the tables, never parsed back. Schedule, theta and negatives are variants of the
-    Adam recipe: the paper recipe and backprop keep the standard ones (and backprop trains
-    with Adam: its recipe is `adam`)."""
+    Beyond data set, depth, width and epochs, a treatment has a training (method and recipe,
+    an entry of ff.trainings.TRAININGS) and may change the settings that its training varies
+    (schedule, learning rate, goodness threshold, negatives). The fields are the structure;
+    `variant` and `training` are labels for display and for naming a study in the tables,
+    never parsed back."""
 
     dataset: str
     depth: int
@@ -75,7 +127,7 @@ class Treatment:
     learning_rate: float = STANDARD_LEARNING_RATE
     theta: float | None = STANDARD_THETA  # None: the layer's width (sum goodness), 1 (mean)
     negatives: str = STANDARD_NEGATIVES  # random: drawn by make_negatives; hard: by the network
-    method: str = "ff"  # ff: Forward-Forward; backprop: end to end, layers read by linear probes
+    method: str = STANDARD_METHOD  # ff: Forward-Forward; backprop: end to end, linear probes
     recipe: str = STANDARD_RECIPE  # paper: the study's own recipe; adam: this project's
     epochs: int = STANDARD_EPOCHS
     show_epochs: bool = False  # in the id: the config varies epochs
@@ -83,29 +135,22 @@ class Treatment:
     def __post_init__(self):
         if self.method not in METHODS:
             raise ValueError(f"method {self.method!r} is not one of {', '.join(METHODS)}")
-        if self.recipe not in RECIPES:
-            raise ValueError(f"recipe {self.recipe!r} is not one of {', '.join(RECIPES)}")
-        name = f"{self.dataset}-d{self.depth}-w{self.width}"
-        if self.method == "backprop" and self.recipe != "adam":
-            raise ValueError(f"{name}: backprop trains with Adam; its recipe is 'adam'")
-        adam_only = (self.schedule, self.theta, self.negatives)
-        standard = (STANDARD_SCHEDULE, STANDARD_THETA, STANDARD_NEGATIVES)
-        if (self.method == "backprop" or self.recipe == "paper") and adam_only != standard:
-            raise ValueError(
-                f"{name}: schedule, theta and negatives are variants of Forward-Forward's Adam "
-                "recipe; the paper recipe and backprop keep their defaults"
-            )
-        if self.recipe == "paper" and self.learning_rate != STANDARD_LEARNING_RATE:
-            raise ValueError(
-                f"{name}: the paper recipe has its own learning rates; learning_rates apply to "
-                "the Adam recipe and backprop"
-            )
+        training = training_of(self.method, self.recipe)
+        for key, field in VARIANT_KEYS.items():
+            if key not in training.varies and getattr(self, field) != STANDARD[field]:
+                raise ValueError(
+                    f"{self.dataset}-d{self.depth}-w{self.width}: {training.name} keeps its "
+                    f"own {field}; `{key}` are variants of {trainings_varying(key)} only"
+                )
+
+    @property
+    def training_entry(self) -> Training:
+        return TRAININGS[self.method, self.recipe]
 
     @property
     def id(self) -> str:
-        parts = ([self.method] if self.method != "ff" else []) + self.changes()
-        if self.recipe != STANDARD_RECIPE:
-            parts.insert(0, self.recipe)
+        tag = self.training_entry.tag
+        parts = [tag] * bool(tag) + self.changes()
         if self.show_epochs:
             parts.append(f"e{self.epochs}")
         suffix = "".join(f"-{part.replace(' ', '')}" for part in parts)
@@ -133,8 +178,16 @@ class Treatment:
         (a deeper network trains its first layers no differently, but for longer) or backprop
         (end-to-end gradients)."""
         return (
-            self.method == "ff" and self.schedule == "simultaneous" and self.negatives == "random"
+            self.training_entry.shares_trunk
+            and self.schedule == "simultaneous"
+            and self.negatives == "random"
         )
+
+    @property
+    def needs_negatives_files(self) -> bool:
+        """Whether it trains on the random negatives that make_negatives writes (hard ones are
+        chosen during training, and backprop has none)."""
+        return self.training_entry.negatives and self.negatives == "random"
 
     @property
     def is_standard(self) -> bool:
@@ -144,22 +197,14 @@ class Treatment:
     @property
     def variant(self) -> str:
         """Label of what the treatment changes besides data set, depth and width: `standard`
-        for standard Forward-Forward, `backprop` for standard backprop."""
-        parts = ([self.method] if self.method != "ff" else []) + self.changes()
-        if self.recipe != STANDARD_RECIPE:
-            parts.insert(0, RECIPE_NAMES[self.recipe])
-        return ", ".join(parts) or STANDARD_VARIANT
+        for standard Forward-Forward, `backprop` for standard backprop, `paper recipe`."""
+        return self.training_entry.variant(self.changes())
 
     @property
     def training(self) -> str:
         """Label of how the treatment trains: `Forward-Forward, greedy`, `backprop (linear
         probes), lr 0.01`."""
-        changes = self.changes()
-        if self.method == "ff" and self.recipe != STANDARD_RECIPE:
-            return ", ".join([METHOD_NAMES["ff"], RECIPE_NAMES[self.recipe], *changes])
-        if self.method == "ff":
-            return f"{METHOD_NAMES['ff']}, {', '.join(changes) or STANDARD_VARIANT}"
-        return ", ".join([METHOD_NAMES[self.method], *changes])
+        return self.training_entry.training(self.changes())
 
     def theta_for(self, goodness: str) -> float:
         if self.theta is not None:
@@ -198,44 +243,34 @@ class TrainSettings:
 
 
 def treatments(config: dict) -> list[Treatment]:
-    """The grid of a config completed with the schema's defaults (`with_defaults`), every
-    combination with each of `epochs`: Forward-Forward's Adam recipe over datasets x depths x
-    widths x schedules x learning_rates x thetas x negatives; its paper recipe over datasets x
-    depths x widths (its settings are its own); backprop over datasets x depths x widths x
-    learning_rates. Every treatment but standard Forward-Forward by either recipe (backprop
-    and the variants) trains only on `variant_grid`'s depths and widths, when it is given."""
-    datasets, depths, widths = config["datasets"], config["depths"], config["widths"]
+    """The grid of a config completed with the schema's defaults (`with_defaults`): for each
+    training of ff.trainings.TRAININGS that the config's `methods` and `recipes` select,
+    datasets x depths x widths x the variant keys it varies (schedules, learning_rates,
+    thetas, negatives), each with every value of `epochs`. A training's variants, and every
+    training that is not a headline study (backprop), train only on `variant_grid`'s depths
+    and widths, when it is given."""
     grid = []
-    if "ff" in config["methods"] and "adam" in config["recipes"]:
-        grid += [
-            Treatment(*point)
-            for point in itertools.product(
-                datasets,
-                depths,
-                widths,
-                config["schedules"],
-                config["learning_rates"],
-                config["thetas"],
-                config["negatives"],
+    for training in chosen_trainings(config):
+        fields = [VARIANT_KEYS[key] for key in VARIANT_KEYS if key in training.varies]
+        values = [config[key] for key in VARIANT_KEYS if key in training.varies]
+        for dataset, depth, width, *variant in itertools.product(
+            config["datasets"], config["depths"], config["widths"], *values
+        ):
+            grid.append(
+                Treatment(
+                    dataset,
+                    depth,
+                    width,
+                    method=training.method,
+                    recipe=training.recipe,
+                    **dict(zip(fields, variant, strict=True)),
+                )
             )
-        ]
-    if "ff" in config["methods"] and "paper" in config["recipes"]:
-        grid += [
-            Treatment(dataset, depth, width, recipe="paper")
-            for dataset, depth, width in itertools.product(datasets, depths, widths)
-        ]
-    if "backprop" in config["methods"]:
-        grid += [
-            Treatment(dataset, depth, width, learning_rate=learning_rate, method="backprop")
-            for dataset, depth, width, learning_rate in itertools.product(
-                datasets, depths, widths, config["learning_rates"]
-            )
-        ]
     limits = config["variant_grid"] or {}
     grid = [
         treatment
         for treatment in grid
-        if (treatment.method == "ff" and treatment.is_standard)
+        if (treatment.training_entry.headline and treatment.is_standard)
         or (
             treatment.depth in limits.get("depths", [treatment.depth])
             and treatment.width in limits.get("widths", [treatment.width])
@@ -265,8 +300,9 @@ def trunks(grid: list[Treatment]) -> dict[str, Treatment]:
     }
 
 
-def prefix_depths(grid: list[Treatment], treatment: Treatment) -> tuple[int, ...]:
-    """The shallower depths of the grid that `treatment` trains for (ff.config.trunks)."""
+def trunk_depths(grid: list[Treatment], treatment: Treatment) -> tuple[int, ...]:
+    """The trunk depths of `treatment`: the shallower depths of the grid whose treatments its
+    run serves, their networks being its first layers (ff.config.trunks)."""
     trunk_of = trunks(grid)
     return tuple(
         sorted(
@@ -277,10 +313,27 @@ def prefix_depths(grid: list[Treatment], treatment: Treatment) -> tuple[int, ...
     )
 
 
+def describe_study(config: dict, n_treatments: int) -> str:
+    """The study in a line, for docs/results.md."""
+    seeds = f"{config['seeds']} seeds"
+    if config["comparison_seeds"]:
+        seeds += f" (comparisons {config['comparison_seeds']})"
+    listed = {
+        key: ", ".join(map(str, config[key]))
+        for key in ("datasets", "depths", "widths", "epochs", "recipes", "methods")
+    }
+    return (
+        f"a study of {n_treatments} treatments, {seeds} from seed {config['first_seed']}: "
+        f"data sets {listed['datasets']}; depths {listed['depths']}; widths "
+        f"{listed['widths']}; epochs {listed['epochs']}; recipes {listed['recipes']}; "
+        f"methods {listed['methods']}"
+    )
+
+
 def is_reproduction(treatment: Treatment) -> bool:
-    """The paper recipe's standard Forward-Forward training: the study's own experiment, which
-    trains `seeds` seeds; every other treatment is a comparison (`comparison_seeds`)."""
-    return treatment.method == "ff" and treatment.recipe == "paper"
+    """A treatment of the study's own experiment (the paper recipe), which trains `seeds`
+    seeds; every other treatment is a comparison (`comparison_seeds`)."""
+    return treatment.training_entry.reproduction
 
 
 def seed_count(config: dict, treatment: Treatment) -> int:
@@ -316,10 +369,10 @@ def parse_chunk_name(name: str) -> range:
 
 
 def config_hash(
-    treatment: Treatment, settings: TrainSettings, seeds: range, prefix_depths: tuple = ()
+    treatment: Treatment, settings: TrainSettings, seeds: range, trunk_depths: tuple = ()
 ) -> str:
     """Identifies a run's inputs, so a checkpoint from other settings is never resumed."""
     payload = {"treatment": asdict(treatment), "settings": asdict(settings), "seeds": list(seeds)}
-    if prefix_depths:
-        payload["prefix_depths"] = list(prefix_depths)
+    if trunk_depths:
+        payload["trunk_depths"] = list(trunk_depths)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

@@ -1,32 +1,25 @@
-"""The trainers by method and recipe: each is one module (ff.forward_forward, ff.paper_recipe,
-ff.backprop)."""
+"""The trainer of each training of the registry (ff.trainings): one module per method and
+recipe (ff.forward_forward, ff.paper_recipe, ff.backprop), imported when a job trains."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment, trunks
-from ff.forward_forward import FFTrainer
 from ff.loop import StudyCost, Trainer
-from ff.paper_recipe import PaperFFTrainer
-
-TRAINERS: dict[tuple[str, str], type[Trainer]] = {
-    ("ff", "adam"): FFTrainer,
-    ("ff", "paper"): PaperFFTrainer,
-    ("backprop", "adam"): BackpropTrainer,
-}
 
 
 def trainer_class(treatment: Treatment) -> type[Trainer]:
-    return TRAINERS[treatment.method, treatment.recipe]
+    module, name = treatment.training_entry.trainer.split(":")
+    return getattr(importlib.import_module(f"ff.{module}"), name)
 
 
 def study_cost(
     treatments: list[Treatment], settings: TrainSettings, seeds: Callable[[Treatment], int]
 ) -> StudyCost:
     """Matrix-product FLOPs of training and evaluating every treatment's `seeds(treatment)`
-    seeds; a treatment derived from a deeper one's run (ff.config.trunks) costs nothing of its
+    seeds; a treatment cut from a deeper run's trunk (ff.config.trunks) costs nothing of its
     own."""
     trunk_of = trunks(treatments)
     trained = [t for t in treatments if trunk_of.get(t.id, t) == t]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ff.config import STANDARD_VARIANT, Treatment
+from ff.config import Treatment
+from ff.trainings import STANDARD_VARIANT
 
 METRIC_COLUMNS = [
     "accuracy", "accuracy_skip_first", "readout_accuracy", "loss", "goodness_pos",
@@ -22,9 +23,9 @@ def read_table(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t", dtype={"layer": str})
 
 
-def study_columns(treatment: Treatment) -> dict:
+def series_columns(treatment: Treatment) -> dict:
     """How a treatment trains, as fields and as the labels `variant` and `training`: with the
-    data set and the definition, its study (ff.stats.STUDY_KEYS), and its epochs."""
+    data set and the definition, its series (ff.stats.SERIES_KEYS), and its epochs."""
     return {
         "epochs": treatment.epochs,
         "method": treatment.method,
@@ -55,7 +56,7 @@ def tidy_metrics(history: pd.DataFrame, treatment: Treatment, goodness: str) -> 
         width=treatment.width,
         learning_rate=treatment.learning_rate,
         theta=treatment.theta_for(goodness) if treatment.method == "ff" else float("nan"),
-        **study_columns(treatment),
+        **series_columns(treatment),
     )
     return long[TIDY_COLUMNS].sort_values(["seed", "split", "epoch", "layer", "metric"])
 
@@ -64,8 +65,8 @@ def write_table(table: pd.DataFrame, path) -> None:
     table.to_csv(path, sep="\t", index=False, float_format="%.6g")
 
 
-def study_labels(frame: pd.DataFrame) -> pd.Series:
-    """A study's label from a table's dataset, variant and (if it has one) definition columns:
+def series_labels(frame: pd.DataFrame) -> pd.Series:
+    """A series' label from a table's dataset, variant and (if it has one) definition columns:
     the data set, the variant where it is not standard Forward-Forward, and the paper's
     definitions of accuracy where they are used (`mnist`, `mnist (greedy)`, `mnist (paper
     recipe) [paper definitions]`)."""

@@ -1,11 +1,11 @@
-"""Statistics of the three hypotheses, on the tidy metrics table.
+"""Statistics of the hypotheses, on the tidy metrics table: what they share, and H2 and H3
+(H1, the depth delay, is ff.delays).
 
 Seeds are the independent replicates throughout: per-seed quantities are computed first, then
 tested or pooled across seeds, so the autocorrelation of a training curve never counts as
 extra evidence.
 
-H1 depth delay: deeper layers reach a fraction q of their final accuracy later.
-H2 shallow correlation: a layer's accuracy follows the model's, measured three ways.
+H2 shallow correlation: a layer's accuracy follows the model's, measured several ways.
 H3 weakening: that correlation falls with layer index and with width.
 """
 
@@ -33,29 +33,34 @@ DEFINITIONS = {
     "paper": ("separation", "readout_accuracy"),
     "label": ("accuracy", "accuracy"),
 }
-# A study: one definition, data set and training. Analyses across treatments stay within a
-# study. `variant` names the training within its method and recipe; schedule, negatives and
-# `training` (the display label) ride along so that tables can be filtered and shown without
-# parsing labels.
-STUDY_KEYS = [
+# A series: one definition, data set and training with its variant (README's glossary).
+# Analyses across treatments stay within a series. `variant` names the variant within its
+# method and recipe; schedule, negatives and `training` (the display label) ride along so that
+# tables can be filtered and shown without parsing labels.
+SERIES_KEYS = [
     "definition", "dataset", "method", "recipe", "variant", "schedule", "negatives", "training",
 ]  # fmt: skip
-TREATMENT_KEYS = [*STUDY_KEYS, "treatment", "depth", "width", "epochs"]
+TREATMENT_KEYS = [*SERIES_KEYS, "treatment", "depth", "width", "epochs"]
+
+
+def accuracy_by_definition(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The tidy rows of every layer's and the model's accuracy under each definition that a
+    treatment measures both of (long, with a `definition` column; `metric` as measured)."""
+    parts = []
+    for definition, (layer_metric, model_metric) in DEFINITIONS.items():
+        layers = metrics[(metrics.layer != "model") & (metrics.metric == layer_metric)]
+        model = metrics[(metrics.layer == "model") & (metrics.metric == model_metric)]
+        measured = set(layers.treatment) & set(model.treatment)
+        rows = pd.concat([layers, model])
+        parts.append(rows[rows.treatment.isin(measured)].assign(definition=definition))
+    return pd.concat(parts)
 
 
 def accuracy_curves(metrics: pd.DataFrame) -> pd.DataFrame:
     """Validation accuracy under each definition, one row per definition, treatment, seed and
     epoch, one column per layer (1..depth) and `model`."""
-    validation = metrics[metrics.split == "validation"]
-    curves = []
-    for definition, (layer_metric, model_metric) in DEFINITIONS.items():
-        layers = validation[(validation.layer != "model") & (validation.metric == layer_metric)]
-        model = validation[(validation.layer == "model") & (validation.metric == model_metric)]
-        measured = set(layers.treatment) & set(model.treatment)
-        rows = pd.concat([layers, model])
-        curves.append(rows[rows.treatment.isin(measured)].assign(definition=definition))
     return (
-        pd.concat(curves)
+        accuracy_by_definition(metrics[metrics.split == "validation"])
         .pivot_table(index=[*TREATMENT_KEYS, "seed", "epoch"], columns="layer", values="value")
         .reset_index()
     )
@@ -65,54 +70,7 @@ def layer_columns(depth: int) -> list[str]:
     return [str(layer) for layer in range(1, depth + 1)]
 
 
-# --- H1 -----------------------------------------------------------------------------------
-
-
-def time_to_fraction(
-    epochs: np.ndarray, accuracy: np.ndarray, fraction: float, of_gain: bool = False
-) -> float:
-    """First time (linearly interpolated between evaluations) at which accuracy reaches
-    `fraction` of its final value, or with `of_gain` that fraction of its gain from the first
-    evaluation to the last (which discounts what a layer reads before training, as a linear
-    probe of random features does)."""
-    start = accuracy[0] if of_gain else 0.0
-    target = start + fraction * (accuracy[-1] - start)
-    reached = np.flatnonzero(accuracy >= target)
-    first = reached[0]
-    if first == 0:
-        return float(epochs[0])
-    e0, e1, a0, a1 = epochs[first - 1], epochs[first], accuracy[first - 1], accuracy[first]
-    return float(e0 + (target - a0) / (a1 - a0) * (e1 - e0))
-
-
-def steepest_gain_time(epochs: np.ndarray, accuracy: np.ndarray) -> float:
-    """Midpoint of the interval with the largest accuracy gain per epoch."""
-    slopes = np.diff(accuracy) / np.diff(epochs)
-    best = int(np.argmax(slopes))
-    return float((epochs[best] + epochs[best + 1]) / 2)
-
-
-def layer_delays(metrics: pd.DataFrame, fractions: list[float]) -> pd.DataFrame:
-    """Per treatment, seed and layer: the time to each fraction q of final accuracy
-    (`time_to_q`) and of the gain since the first evaluation (`gain_to_q`), and the time of
-    steepest gain (long: measure, value; times in epochs)."""
-    rows = []
-    for keys, curve in accuracy_curves(metrics).groupby([*TREATMENT_KEYS, "seed"]):
-        curve = curve.sort_values("epoch")
-        epochs = curve.epoch.to_numpy()
-        run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
-        for layer in range(1, run["depth"] + 1):
-            accuracy = curve[str(layer)].to_numpy()
-            base = run | {"layer": layer}
-            for q in fractions:
-                value = time_to_fraction(epochs, accuracy, q)
-                rows.append(base | {"measure": f"time_to_{q:g}", "value": value})
-                value = time_to_fraction(epochs, accuracy, q, of_gain=True)
-                rows.append(base | {"measure": f"gain_to_{q:g}", "value": value})
-            rows.append(
-                base | {"measure": "steepest_gain", "value": steepest_gain_time(epochs, accuracy)}
-            )
-    return pd.DataFrame(rows)
+# --- shared by the hypotheses ---------------------------------------------------------------
 
 
 def holm(pvalues: np.ndarray) -> np.ndarray:
@@ -127,90 +85,13 @@ def holm(pvalues: np.ndarray) -> np.ndarray:
     return adjusted
 
 
-def rank_biserial(differences: np.ndarray) -> float:
-    """Matched-pairs rank-biserial correlation: (W+ - W-) / (W+ + W-), in [-1, 1]."""
-    d = differences[differences != 0]
-    if len(d) == 0:
-        return 0.0
-    ranks = stats.rankdata(np.abs(d))
-    return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
-
-
-def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
-    """Per dataset, treatment and measure: Page's trend test of "delay grows with layer"
-    (seeds as blocks; depth >= 3), and one-sided Wilcoxon signed-rank tests of each layer
-    against the one below. Holm-adjusted within each study and measure, separately for the
-    Page tests (one per treatment) and for the adjacent-layer tests."""
-    rows = []
-    for keys, group in delays.groupby([*TREATMENT_KEYS, "measure"]):
-        table = group.pivot(index="seed", columns="layer", values="value").sort_index(axis=1)
-        base = dict(zip([*TREATMENT_KEYS, "measure"], keys, strict=True)) | {"seeds": len(table)}
-        layers = list(table.columns)
-        if len(layers) >= 3 and len(table) >= 2:
-            page = stats.page_trend_test(table.to_numpy())
-            rows.append(
-                base
-                | {
-                    "test": "page_trend",
-                    "comparison": "delay increases with layer " + "<".join(map(str, layers)),
-                    "statistic": page.statistic,
-                    "p_value": page.pvalue,
-                    "effect_size": trend_effect(table.to_numpy()),
-                    "effect": "mean Spearman rho of delay with layer, per seed",
-                    "mean_difference": np.nan,
-                }
-            )
-        for lower, upper in zip(layers, layers[1:], strict=False):
-            difference = (table[upper] - table[lower]).to_numpy()
-            if np.all(difference == 0):
-                p_value, statistic = 1.0, 0.0
-            else:
-                test = stats.wilcoxon(difference, alternative="greater", zero_method="zsplit")
-                p_value, statistic = test.pvalue, test.statistic
-            rows.append(
-                base
-                | {
-                    "test": "wilcoxon",
-                    "comparison": f"layer {upper} later than layer {lower}",
-                    "statistic": statistic,
-                    "p_value": p_value,
-                    "effect_size": rank_biserial(difference),
-                    "effect": "matched-pairs rank-biserial correlation",
-                    "mean_difference": float(difference.mean()),
-                }
-            )
-    result = pd.DataFrame(rows)
-    result["p_adjusted"] = result.p_value
-    for _, index in result.groupby([*STUDY_KEYS, "measure", "test"]).groups.items():
-        result.loc[index, "p_adjusted"] = holm(result.loc[index, "p_value"].to_numpy())
-    result["significant"] = result.p_adjusted < ALPHA
-    return result
-
-
-def run_trends(delays: pd.DataFrame) -> pd.DataFrame:
-    """Per (treatment, seed) run with depth >= 2 and measure: Spearman's rho between layer index
-    and delay; NaN for a run whose layers all have the same delay (no order)."""
-    rows = []
-    deep = delays[delays.depth > 1]
-    for keys, block in deep.groupby([*STUDY_KEYS, "measure", "treatment", "seed"]):
-        block = block.sort_values("layer")
-        ordered = np.ptp(block.value) > 0
-        rho = stats.spearmanr(block.layer, block.value).statistic if ordered else np.nan
-        rows.append(dict(zip([*STUDY_KEYS, "measure", "treatment", "seed"], keys, strict=True))
-                    | {"rho": rho})  # fmt: skip
-    return pd.DataFrame(rows, columns=[*STUDY_KEYS, "measure", "treatment", "seed", "rho"])
-
-
-def seed_delay_trends(delays: pd.DataFrame) -> pd.DataFrame:
-    """H1 per seed: the mean over a seed's runs with an order of rho(layer, delay) (NaN when no
-    run has one). Runs of one seed share their first layers (a derived depth is the first
-    layers of the deepest run), so the seed, not the run, is the replicate."""
-    return (
-        run_trends(delays)
-        .groupby([*STUDY_KEYS, "measure", "seed"])
-        .agg(rho=("rho", "mean"), runs=("rho", "count"))
-        .reset_index()
-    )
+def t_interval(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mean over the last axis (seeds, at least two) and its 95% t interval: one for each
+    row of a (resamples x seeds) array, or one for a vector."""
+    n = values.shape[-1]
+    mean = values.mean(axis=-1)
+    half = stats.t.ppf(0.975, n - 1) * (values.std(axis=-1, ddof=1) / np.sqrt(n))
+    return mean, mean - half, mean + half
 
 
 def mean_over_seeds(values: np.ndarray) -> dict:
@@ -223,45 +104,10 @@ def mean_over_seeds(values: np.ndarray) -> dict:
         mean = float(values.mean()) if n else np.nan
         return {"estimate": mean, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
                 "seeds": n}  # fmt: skip
-    mean, se = float(values.mean()), float(values.std(ddof=1) / np.sqrt(n))
-    if se == 0:
-        return {"estimate": mean, "ci_low": mean, "ci_high": mean,
-                "p_value": 0.0 if mean != 0 else 1.0, "seeds": n}  # fmt: skip
-    half = stats.t.ppf(0.975, n - 1) * se
-    return {
-        "estimate": mean,
-        "ci_low": mean - half,
-        "ci_high": mean + half,
-        "p_value": float(2 * stats.t.sf(abs(mean / se), n - 1)),
-        "seeds": n,
-    }
-
-
-def overall_trend(delays: pd.DataFrame) -> pd.DataFrame:
-    """H1 per study and measure: the mean over seeds of each seed's mean rho(layer, delay)
-    (`seed_delay_trends`), with a t interval over seeds; supported when it lies above 0."""
-    per_seed = seed_delay_trends(delays)
-    rows = []
-    for keys, group in per_seed.groupby([*STUDY_KEYS, "measure"]):
-        result = mean_over_seeds(group.rho.to_numpy())
-        rows.append(
-            dict(zip([*STUDY_KEYS, "measure"], keys, strict=True))
-            | {"runs": int(group.runs.sum()), "mean_rho": result.pop("estimate")}
-            | result
-            | {"share_positive": (group.rho.dropna() > 0).mean() if result["seeds"] else np.nan}
-        )
-    table = pd.DataFrame(rows)
-    if len(table):
-        table["supported"] = table.ci_low > 0
-    return table
-
-
-def trend_effect(table: np.ndarray) -> float:
-    """Mean over seeds of Spearman's rho between layer index and delay: +1 when every seed's
-    delays rise strictly with depth, 0 with no trend."""
-    order = np.arange(table.shape[1])
-    rhos = [stats.spearmanr(order, row).statistic for row in table if np.ptp(row) > 0]
-    return float(np.mean(rhos)) if rhos else 0.0
+    mean, low, high = map(float, t_interval(values))
+    se = float(values.std(ddof=1) / np.sqrt(n))
+    p_value = float(2 * stats.t.sf(abs(mean / se), n - 1)) if se else float(mean == 0)
+    return {"estimate": mean, "ci_low": low, "ci_high": high, "p_value": p_value, "seeds": n}
 
 
 # --- H2 -----------------------------------------------------------------------------------
@@ -375,33 +221,34 @@ def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
 def seed_first_layer_correlations(per_seed: pd.DataFrame) -> pd.DataFrame:
     """H2 per seed: the mean Fisher z over a seed's treatments (depth >= 2) of the first
-    layer's correlation with the model, per study, basis and kind (from the within-seed
+    layer's correlation with the model, per series, basis and kind (from the within-seed
     coefficients of `per_seed_correlations`)."""
     first = per_seed[(per_seed.layer == 1) & (per_seed.depth > 1)].dropna(subset=["r"])
     return (
         first.assign(z=fisher_z(first.r.to_numpy()))
-        .groupby([*STUDY_KEYS, "basis", "kind", "seed"])
+        .groupby([*SERIES_KEYS, "basis", "kind", "seed"])
         .agg(z=("z", "mean"), treatments=("z", "size"))
         .reset_index()
     )
 
 
-def first_layer_correlation(per_seed: pd.DataFrame) -> pd.DataFrame:
-    """H2 per study, basis and kind: the seeds' mean first-layer z (`seed_first_layer_
-    correlations`) with a t interval over seeds, back-transformed to r; supported when r is
-    strong (>= STRONG) and its interval lies above 0."""
+def first_layer_correlation(per_seed: pd.DataFrame, rule) -> pd.DataFrame:
+    """H2 per series, basis and kind: the seeds' mean first-layer z (`seed_first_layer_
+    correlations`) with a t interval over seeds, back-transformed to r, `supported` by H2's
+    `rule` (ff.hypotheses) on z."""
     rows = []
-    groups = [*STUDY_KEYS, "basis", "kind"]
+    groups = [*SERIES_KEYS, "basis", "kind"]
     for keys, group in seed_first_layer_correlations(per_seed).groupby(groups):
+        on_z = mean_over_seeds(group.z.to_numpy())
+        supported = rule(on_z["estimate"], on_z["ci_low"], on_z["ci_high"])
         rows.append(
             dict(zip(groups, keys, strict=True))
             | {"treatments": int(group.treatments.max())}
-            | back_transformed(mean_over_seeds(group.z.to_numpy()))
+            | back_transformed(on_z)
+            | {"supported": bool(supported)}
         )
-    columns = [*groups, "treatments", "r", "ci_low", "ci_high", "p_value", "seeds"]
-    table = pd.DataFrame(rows).rename(columns={"estimate": "r"}).reindex(columns=columns)
-    table["supported"] = (table.r >= STRONG) & (table.ci_low > 0)
-    return table
+    columns = [*groups, "treatments", "r", "ci_low", "ci_high", "p_value", "seeds", "supported"]
+    return pd.DataFrame(rows).rename(columns={"estimate": "r"}).reindex(columns=columns)
 
 
 # --- H3 -----------------------------------------------------------------------------------
@@ -423,10 +270,10 @@ TREND_PREDICTORS = ("layer", "log2_width")
 def seed_trend_slopes(per_seed: pd.DataFrame) -> pd.DataFrame:
     """H3 per seed: within one seed, Fisher z of every (treatment, layer) correlation with the
     model regressed on layer index and log2(width) together (ordinary least squares); one
-    slope per predictor (long: predictor, slope). Studies whose seeds do not vary both are
+    slope per predictor (long: predictor, slope). Series whose seeds do not vary both are
     left out."""
     rows = []
-    groups = [*STUDY_KEYS, "basis", "kind", "seed"]
+    groups = [*SERIES_KEYS, "basis", "kind", "seed"]
     for keys, group in per_seed[per_seed.depth > 1].dropna(subset=["r"]).groupby(groups):
         design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])
         identifiable = group.layer.nunique() > 1 and group.width.nunique() > 1
@@ -439,13 +286,14 @@ def seed_trend_slopes(per_seed: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*groups, "points", "predictor", "slope"])
 
 
-def correlation_trends(per_seed: pd.DataFrame) -> pd.DataFrame:
-    """H3 per study, basis and kind: each predictor's slope (`seed_trend_slopes`) averaged over
+def correlation_trends(per_seed: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    """H3 per series, basis and kind: each predictor's slope (`seed_trend_slopes`) averaged over
     seeds with a t interval over seeds. A seed's (treatment, layer) points share layers (a
-    derived depth is the deepest run's first layers), so they are not independent replicates;
-    the seeds are. Weakening: a negative slope whose 95% interval lies below 0."""
+    shallower depth is the deepest run's trunk), so they are not independent replicates;
+    the seeds are. `weakens` by the rule of each predictor's claim (`rules`, by predictor;
+    ff.hypotheses)."""
     rows = []
-    groups = [*STUDY_KEYS, "basis", "kind", "predictor"]
+    groups = [*SERIES_KEYS, "basis", "kind", "predictor"]
     for keys, group in seed_trend_slopes(per_seed).groupby(groups, sort=False):
         result = mean_over_seeds(group.slope.to_numpy())
         rows.append(
@@ -455,5 +303,8 @@ def correlation_trends(per_seed: pd.DataFrame) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows)
     if len(table):
-        table["weakens"] = table.ci_high < 0
+        table["weakens"] = [
+            bool(rules[row.predictor](row.slope, row.ci_low, row.ci_high))
+            for row in table.itertuples()
+        ]
     return table

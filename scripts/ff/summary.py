@@ -10,10 +10,12 @@ import math
 
 import pandas as pd
 
-from ff.answers import BOOTSTRAP_RESAMPLES, HEADLINE_BASIS, RULES_TEXT, SETTLED
-from ff.config import STANDARD_VARIANT
-from ff.metrics import study_labels
+from ff.answers import BOOTSTRAP_RESAMPLES, HEADLINE_BASIS, SETTLED
+from ff.delays import delay_measure
+from ff.hypotheses import HYPOTHESES
+from ff.metrics import series_labels
 from ff.stats import BASES, STRONG
+from ff.trainings import HEADLINES, STANDARD_VARIANT, Training
 
 # The paper's open questions, each answered by the trainings with a value of a column:
 # (column, value): (question, how to add it to the config).
@@ -67,8 +69,8 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
         "(depth >= 3), Page's trend test with seeds as blocks, Holm-adjusted.",
         "",
     ]
-    for _, row in overall.assign(study=study_labels(overall)).iterrows():
-        name = f"{row.study}, {row.measure.replace('_', ' ')}"
+    for _, row in overall.assign(series=series_labels(overall)).iterrows():
+        name = f"{row.series}, {measure_text(row.measure)}"
         page = tests[
             (tests.definition == row.definition)
             & (tests.dataset == row.dataset)
@@ -86,7 +88,7 @@ def h1_section(overall: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
 
 
 def h3_text(slopes: pd.DataFrame) -> str:
-    """H3's verdict from a study's slopes, indexed by predictor (layer, log2_width)."""
+    """H3's verdict from a series' slopes, indexed by predictor (layer, log2_width)."""
     weakens = [name for name, row in slopes.iterrows() if row.weakens]
     if len(weakens) == len(slopes):
         return verdict(True)
@@ -118,9 +120,9 @@ def h2_section(overall: pd.DataFrame, correlations: pd.DataFrame) -> list[str]:
     keys_of_row = ["definition", "dataset", "method", "recipe", "variant", "basis", "kind"]
     seed_level = {tuple(row[keys_of_row]): row for _, row in overall.iterrows()}
     first = correlations[correlations.layer == 1]
-    first = first.assign(study=study_labels(first))
+    first = first.assign(series=series_labels(first))
     for keys, group in first.groupby(keys_of_row, sort=False):
-        study, basis, kind = group.study.iloc[0], keys[-2], keys[-1]
+        series, basis, kind = group.series.iloc[0], keys[-2], keys[-1]
         per_treatment = (
             f"median r over treatments {group.r.median():.2f}, significant in "
             f"{int(group.significant.sum())} of {len(group)}"
@@ -128,11 +130,11 @@ def h2_section(overall: pd.DataFrame, correlations: pd.DataFrame) -> list[str]:
         if keys in seed_level:
             row = seed_level[keys]
             lines.append(
-                f"- {study}, {basis}, {kind}: {verdict(row.supported)}. r "
+                f"- {series}, {basis}, {kind}: {verdict(row.supported)}. r "
                 f"{interval(row, 'r')} over {int(row.seeds)} seeds; {per_treatment}."
             )
         else:
-            lines.append(f"- {study}, {basis}, {kind}: {per_treatment}.")
+            lines.append(f"- {series}, {basis}, {kind}: {per_treatment}.")
     return lines + [""]
 
 
@@ -151,22 +153,26 @@ def h3_section(trends: pd.DataFrame) -> list[str]:
     ]
     if trends.empty:
         return lines + ["- Not testable: the grid needs at least two layers and two widths.", ""]
-    trends = trends.assign(study=study_labels(trends))
-    for (_, _, study, basis, kind), group in trends.groupby(
-        ["dataset", "variant", "study", "basis", "kind"]
+    trends = trends.assign(series=series_labels(trends))
+    for (_, _, series, basis, kind), group in trends.groupby(
+        ["dataset", "variant", "series", "basis", "kind"]
     ):
         slopes = group.set_index("predictor")
         lines.append(
-            f"- {study}, {basis}, {kind}: {h3_text(slopes)}. {slopes_text(slopes)} "
+            f"- {series}, {basis}, {kind}: {h3_text(slopes)}. {slopes_text(slopes)} "
             f"({int(group.seeds.iloc[0])} seeds, {int(group.points.iloc[0])} points each)."
         )
     return lines + [""]
 
 
-def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
+def measure_text(measure: str) -> str:
+    """A delay measure's name as text: `time to 0.9`."""
+    return measure.replace("_", " ")
+
+
+def beyond_section(overall: pd.DataFrame, delay_fraction: float) -> list[str]:
     """H1 under each training that departs from the standard Forward-Forward one, beside it,
     on the time to a fraction of final accuracy and of the gain."""
-    gain_measure = fraction_measure.replace("time_to_", "gain_to_")
     overall = overall[overall.definition == "label"]  # the one every training has
     lines = [
         "## Beyond the paper: is the depth delay special to standard Forward-Forward training?",
@@ -188,10 +194,10 @@ def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
     )
     trainings = trainings.sort_values(["later", "variant"])[["variant", "training"]]
     datasets = list(dict.fromkeys(overall.dataset))
-    for measure in (fraction_measure, gain_measure):
+    for measure in (delay_measure(delay_fraction), delay_measure(delay_fraction, of_gain=True)):
         rows = overall[overall.measure == measure]
         lines += [
-            f"| {measure.replace('_', ' ')} | " + " | ".join(datasets) + " |",
+            f"| {measure_text(measure)} | " + " | ".join(datasets) + " |",
             "| --- |" + " --- |" * len(datasets),
         ]
         for variant, training in trainings.itertuples(index=False):
@@ -207,29 +213,22 @@ def beyond_section(overall: pd.DataFrame, fraction_measure: str) -> list[str]:
     return lines + [""]
 
 
-# The headline questions: does the claim reproduce with the paper's recipe and definitions,
-# and does it hold with this project's? (recipe, variant label, definition, how it is named)
-HEADLINES = [
-    ("paper", "paper recipe", "paper", "the paper's recipe and definitions"),
-    ("adam", STANDARD_VARIANT, "label", "this project's Adam recipe and label definitions"),
-]
-
-
-def headline_rows(table: pd.DataFrame, recipe: str, variant: str, definition: str) -> pd.DataFrame:
-    """A table's rows of standard Forward-Forward training by `recipe`, under `definition`."""
+def headline_rows(table: pd.DataFrame, training: Training) -> pd.DataFrame:
+    """A table's rows of a headline training (ff.trainings.HEADLINES) with nothing changed,
+    under the definition of its headline."""
     return table[
-        (table.method == "ff")
-        & (table.recipe == recipe)
-        & (table.variant == variant)
-        & (table.definition == definition)
+        (table.method == training.method)
+        & (table.recipe == training.recipe)
+        & (table.variant == training.variant([]))
+        & (table.definition == training.definition)
     ]
 
 
 def effect_text(row: pd.Series) -> str:
     if row.seeds < 2:
         return "n/a"
-    digits = 3 if row.hypothesis.startswith("H3") else 2
-    sign = "+" if row.hypothesis.startswith("H3") else ""
+    hypothesis = HYPOTHESES[row.hypothesis]
+    digits, sign = hypothesis.digits, "+" if hypothesis.signed else ""
     return interval(row, "estimate", digits, sign)
 
 
@@ -246,7 +245,7 @@ def split_half_text(row: pd.Series) -> str:
     return f"{row.half_1} / {row.half_2}"
 
 
-def answers_section(answers: pd.DataFrame, delay_measure: str, kind: str) -> list[str]:
+def answers_section(answers: pd.DataFrame, delay_fraction: float, kind: str) -> list[str]:
     """One table: each claim per data set, under the paper's recipe and definitions first,
     then under this project's, with its effect, stability and split-half replication."""
     lines = [
@@ -256,26 +255,26 @@ def answers_section(answers: pd.DataFrame, delay_measure: str, kind: str) -> lis
         "(a layer's accuracy: its share of positive and negative samples on the right side of "
         "the threshold; the model's: its linear read-out), and does it hold with this "
         "project's Adam recipe and label definitions (the label with the highest goodness)? "
-        f"H1 on {delay_measure.replace('_', ' ')}; H2 and H3 on the {kind.title()} correlation "
-        f"of each layer with the model over training (`{HEADLINE_BASIS}`), as the paper "
-        "measured it.",
+        f"H1 on {measure_text(delay_measure(delay_fraction))}; H2 and H3 on the "
+        f"{kind.title()} correlation of each layer with the model over training "
+        f"(`{HEADLINE_BASIS}`), as the paper measured it.",
         "",
         "Every effect is a mean over seeds of one value per seed, with a 95% t interval over "
         "seeds: runs that share a seed share data order, negatives and (derived depths) whole "
         "layers, so they are not independent replicates. Verdict rules: "
-        + "; ".join(f"{name}: supported when {text}" for name, text in RULES_TEXT.items())
+        + "; ".join(f"{h.id}: supported when {h.rule_text}" for h in HYPOTHESES.values())
         + f". Stability: the share of {BOOTSTRAP_RESAMPLES} bootstrap resamples of the seeds "
         f"that give the same verdict; below {SETTLED:.0%} the verdict reads *unsettled*. "
         "Split-half: the verdict on each of two disjoint halves of the seeds (alternate seeds).",
         "",
     ]
     rows = []
-    for recipe, variant, definition, name in HEADLINES:
-        rows.append(headline_rows(answers, recipe, variant, definition).assign(name=name))
+    for training in HEADLINES:
+        rows.append(headline_rows(answers, training).assign(name=training.headline_text))
     table = pd.concat(rows) if rows else answers.iloc[:0]
     if table.empty:
         return lines + ["No standard Forward-Forward training in this study.", ""]
-    order = {hypothesis: index for index, hypothesis in enumerate(RULES_TEXT)}
+    order = {hypothesis: index for index, hypothesis in enumerate(HYPOTHESES)}
     table = table.assign(order=table.hypothesis.map(order)).sort_values(
         ["order", "dataset"], kind="stable"
     )
@@ -286,19 +285,12 @@ def answers_section(answers: pd.DataFrame, delay_measure: str, kind: str) -> lis
     ]
     for _, row in table.iterrows():
         stability = "n/a" if pd.isna(row.stability) else stability_text(row.stability)
+        claim = HYPOTHESES[row.hypothesis].claim
         lines.append(
-            f"| {CLAIMS[row.hypothesis]} | {row.dataset} | {row['name']} | **{row.verdict}** "
+            f"| {claim} | {row.dataset} | {row['name']} | **{row.verdict}** "
             f"| {effect_text(row)} | {stability} | {split_half_text(row)} |"
         )
     return lines + [""]
-
-
-CLAIMS = {
-    "H1": "H1: deeper layers learn later",
-    "H2": "H2: the first layer tracks the model",
-    "H3 depth": "H3: weakens with depth",
-    "H3 width": "H3: weakens with width",
-}
 
 
 def summary_markdown(
@@ -308,7 +300,7 @@ def summary_markdown(
     correlation_overall: pd.DataFrame,
     correlations: pd.DataFrame,
     trends: pd.DataFrame,
-    delay_measure: str = "time_to_0.9",
+    delay_fraction: float = 0.9,
     kind: str = "pearson",
 ) -> str:
     lines = [
@@ -317,16 +309,16 @@ def summary_markdown(
         "Generated from results/stats/*.tsv; every number below is in those tables.",
         "",
     ]
-    lines += answers_section(answers, delay_measure, kind)
+    lines += answers_section(answers, delay_fraction, kind)
     lines += h1_section(overall, tests)
     lines += h2_section(correlation_overall, correlations)
     lines += h3_section(trends)
-    lines += beyond_section(overall, delay_measure)
+    lines += beyond_section(overall, delay_fraction)
     return "\n".join(lines)
 
 
 def results_page(
-    answers: pd.DataFrame, study: str, figures: list[str], delay_measure: str, kind: str
+    answers: pd.DataFrame, study: str, figures: list[str], delay_fraction: float, kind: str
 ) -> str:
     """docs/results.md: the study's answers and its headline figures, as README shows them;
     written by the workflow from the same table as summary.md, so the two cannot drift."""
@@ -339,4 +331,4 @@ def results_page(
         "",
     ]
     lines += [f"![{figure}](figures/{figure}.png)\n" for figure in figures]
-    return "\n".join(lines + answers_section(answers, delay_measure, kind)[1:])
+    return "\n".join(lines + answers_section(answers, delay_fraction, kind)[1:])

@@ -1,8 +1,8 @@
 """The tiny study through a real single-node SLURM with Snakemake's SLURM executor plugin.
 
 slurm_up.sh starts slurmctld, slurmd and munge (installing them if absent) with a fake GPU;
-the workflow runs with tests/cluster/profile, a test variant of slurm/config.yaml; the results
-must equal a local run's. slurm_down.sh stops only the daemons slurm_up.sh started.
+the workflow runs with tests/cluster/profile, a test variant of profiles/slurm/config.yaml;
+the results must equal a local run's. slurm_down.sh stops only the daemons slurm_up.sh started.
 """
 
 import os
@@ -47,7 +47,7 @@ def cluster_run(slurm, tmp_path_factory) -> Path:
 def test_training_jobs_ran_as_slurm_jobs_with_a_gpu(cluster_run):
     logs = list((cluster_run / ".snakemake/slurm_logs/rule_train_seeds").rglob("*.log"))
     grid = treatments(TINY)
-    trunk_of = trunks(grid)  # a shallower FF treatment is derived, on the submit host
+    trunk_of = trunks(grid)  # a shallower FF treatment is cut from a trunk, on the submit host
     trained = [
         treatment for treatment in grid if trunk_of.get(treatment.id, treatment) == treatment
     ]
@@ -74,7 +74,7 @@ def test_cluster_results_equal_the_local_run(cluster_run, tiny_run):
 
 def test_the_slurm_profile_plans_the_whole_study_from_the_repository_root():
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--profile", "slurm", "-n", "--forceall"],
+        [sys.executable, "-m", "snakemake", "--profile", "profiles/slurm", "-n", "--forceall"],
         cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
     )  # fmt: skip

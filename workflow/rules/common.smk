@@ -1,49 +1,44 @@
-# Config helpers: the treatment grid, seed chunks, the figure table, input functions and
-# wildcard constraints.
+# Plumbing: the library's view of the config (treatments, seed chunks, trunks, the figure
+# table), input functions and wildcard constraints. The logic lives in scripts/ff/.
 
 import dataclasses
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
-import yaml
 from snakemake.exceptions import WorkflowError
 
 # the library under scripts/ (rule scripts find it beside themselves)
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
+from ff import jobs
 from ff.config import (
     TrainSettings,
+    check_config,
     chunk_name,
+    describe_study,
     parse_chunk_name,
-    prefix_depths,
     treatment_seed_chunks,
     treatments,
+    trunk_depths,
     trunks,
 )
 from ff.data import RAW_FILES
+from ff.figure_table import figure_inputs
 from ff.outputs import TRAIN_OUTPUTS
 
+check_config(config)
 TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
-if (
-    config["analysis"]["delay_figure_fraction"]
-    not in config["analysis"]["delay_fractions"]
-):
-    raise ValueError(
-        f"analysis.delay_figure_fraction {config['analysis']['delay_figure_fraction']} is not one "
-        f"of analysis.delay_fractions {config['analysis']['delay_fractions']}: add it there"
-    )
 TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
-# A treatment whose network is the first layers of a deeper one's is derived from that one's
-# run instead of trained (ff.config.Treatment.shares_trunk); the deeper one trains for both.
-DERIVED = {
+# A treatment whose network is the first layers (the trunk) of a deeper one's is cut from that
+# one's run instead of trained (ff.config.Treatment.shares_trunk); the deeper one trains both.
+TRUNK_OF = {
     treatment: trunk.id
     for treatment, trunk in trunks(list(TREATMENTS.values())).items()
     if trunk.id != treatment
 }
-TRAINED = [treatment for treatment in TREATMENTS if treatment not in DERIVED]
+TRAINED = [treatment for treatment in TREATMENTS if treatment not in TRUNK_OF]
 CHUNKS = {
     treatment_id: [
         chunk_name(chunk)
@@ -53,7 +48,7 @@ CHUNKS = {
     ]
     for treatment_id, treatment in TREATMENTS.items()
 }
-FIGURES = yaml.safe_load(Path(workflow.basedir, "workflow", "figures.yaml").read_text())
+FIGURES = figure_inputs(Path(workflow.basedir, "workflow", "figures.yaml"))
 
 
 def one_of(ids):
@@ -66,7 +61,6 @@ wildcard_constraints:
     treatment=one_of(TREATMENTS),
     chunk=one_of(sorted({chunk for chunks in CHUNKS.values() for chunk in chunks})),
     seed=r"\d+",
-    strategy="random",
 
 
 def treatment_of(wildcards):
@@ -88,10 +82,8 @@ def negatives_epochs():
 
 
 def negatives_of_chunk(wildcards):
-    """Random negatives come from make_negatives; hard ones are chosen during training, and
-    backprop has none."""
     treatment = treatment_of(wildcards)
-    if treatment.method != "ff" or treatment.negatives != "random":
+    if not treatment.needs_negatives_files:
         return []
     return [
         f"results/negatives/{treatment.dataset}/random/seed{seed}.npy"
@@ -122,21 +114,22 @@ def train_outputs(folder, temporary=False):
 
 
 def trained_chunk_outputs(folder):
-    """What a training job writes: its treatment's outputs, and what the networks made of its
-    first layers need (`prefixes`), all removed once used."""
+    """What a training job writes: its treatment's outputs, and what its trunks, the networks
+    made of its first layers, need (`trunks`), all removed once used."""
     return train_outputs(folder, temporary=True) | {
-        "prefixes": temp(f"{folder}/prefixes.pt")
+        "trunks": temp(f"{folder}/trunks.pt")
     }
 
 
-def prefix_depths_of(wildcards):
-    """The shallower depths whose treatments this training job's run also serves."""
-    return prefix_depths(list(TREATMENTS.values()), treatment_of(wildcards))
+def trunk_depths_of(wildcards):
+    """The trunk depths of this training job: the shallower depths whose treatments its run
+    also serves (ff.config.trunk_depths)."""
+    return trunk_depths(list(TREATMENTS.values()), treatment_of(wildcards))
 
 
 def trunk_chunk(wildcards):
-    """The outputs of the training job that a derived treatment's seeds come from."""
-    folder = f"results/train/{DERIVED[wildcards.treatment]}/{wildcards.chunk}"
+    """The outputs of the training job whose trunk a treatment's seeds are cut from."""
+    folder = f"results/train/{TRUNK_OF[wildcards.treatment]}/{wildcards.chunk}"
     return {name: str(path) for name, path in trained_chunk_outputs(folder).items()}
 
 
@@ -144,10 +137,10 @@ def depth_of(wildcards):
     return treatment_of(wildcards).depth
 
 
-def derived_run_info(wildcards):
+def trunk_run_info(wildcards):
     return {
         "treatment": wildcards.treatment,
-        "derived_from": DERIVED[wildcards.treatment],
+        "trunk_of": TRUNK_OF[wildcards.treatment],
         "depth": treatment_of(wildcards).depth,
     }
 
@@ -163,37 +156,16 @@ def training_threads():
 
 
 def train_gpus(wildcards):
-    """1 when training runs on a GPU here: device cuda, or auto on a host with NVIDIA's
-    driver tools. The SLURM profile sets it to 1 for every training job (GPU nodes)."""
-    if TRAIN_SETTINGS.device == "cuda":
-        return 1
-    has_driver = shutil.which("nvidia-smi") is not None
-    return int(TRAIN_SETTINGS.device == "auto" and has_driver)
+    return jobs.gpus(TRAIN_SETTINGS)
 
 
 def train_mem_mb(wildcards, attempt):
-    """Host memory in MB: the process and its data (2 GB), plus, for training on the CPU,
-    weights with gradients and Adam's two moments (4 copies) for every seed and the
-    activations of a mini-batch and an evaluation chunk. More on a retry."""
-    treatment = treatment_of(wildcards)
     seeds = len(parse_chunk_name(wildcards.chunk))
-    weights = 784 * treatment.width + (treatment.depth - 1) * treatment.width**2
-    model_bytes = 4 * 4 * seeds * weights
-    activation_bytes = (
-        4
-        * 4
-        * seeds
-        * 2
-        * TRAIN_SETTINGS.batch_size
-        * treatment.width
-        * treatment.depth
-    )
-    return (2000 + (model_bytes + activation_bytes) // 2**20 + 256) * attempt
+    return jobs.memory_mb(treatment_of(wildcards), seeds, TRAIN_SETTINGS, attempt)
 
 
 def train_runtime(wildcards, attempt):
-    """Minutes: a CPU-sized guess that SLURM users raise in their profile if needed."""
-    return 60 * attempt
+    return jobs.runtime_minutes(attempt)
 
 
 def trained_outputs():
@@ -205,20 +177,7 @@ def trained_outputs():
 
 
 def study_description():
-    """The study in a line, for docs/results.md."""
-    seeds = f"{config['seeds']} seeds"
-    if config["comparison_seeds"]:
-        seeds += f" (comparisons {config['comparison_seeds']})"
-    listed = {
-        key: ", ".join(map(str, config[key]))
-        for key in ("datasets", "depths", "widths", "epochs", "recipes", "methods")
-    }
-    return (
-        f"a study of {len(TREATMENTS)} treatments, {seeds} from seed {config['first_seed']}: "
-        f"data sets {listed['datasets']}; depths {listed['depths']}; widths "
-        f"{listed['widths']}; epochs {listed['epochs']}; recipes {listed['recipes']}; "
-        f"methods {listed['methods']}"
-    )
+    return describe_study(config, len(TREATMENTS))
 
 
 STATS = [

@@ -2,9 +2,9 @@ rule make_negatives:
     input:
         "results/data/{dataset}.npz",
     output:
-        "results/negatives/{dataset}/{strategy}/seed{seed}.npy",
+        "results/negatives/{dataset}/random/seed{seed}.npy",
     log:
-        "logs/make_negatives/{dataset}/{strategy}/seed{seed}.log",
+        "logs/make_negatives/{dataset}/random/seed{seed}.log",
     localrule: True
     conda:
         "../../envs/data.yaml"

@@ -1,7 +1,12 @@
 # results_page: docs/results.md and the PNGs README shows, rewritten by every run of `all`, so
 # README's results are always those of the last study run here (the default study in git).
 
-PUBLISHED_FIGURES = ["fig_hypotheses", "fig_layer_curves"]
+from ff.figure_table import published_figures
+
+# the figures marked `published: true` in workflow/figures.yaml
+PUBLISHED_FIGURES = published_figures(
+    Path(workflow.basedir, "workflow", "figures.yaml")
+)
 
 
 rule results_page:
