@@ -119,7 +119,7 @@ def assert_same(copied: pd.DataFrame, original: pd.DataFrame, counts: dict):
 
 
 def test_copies_of_runs_within_a_seed_change_no_result():
-    """Ten exact copies of every run of every seed (as derived depths or repeated treatments
+    """Ten exact copies of every run of every seed (as trunks or repeated treatments
     would be): the same estimates, intervals, p-values, verdicts and stability."""
     delay, correlation = delays(0.05, rng_seed=3), correlations(0.75, -0.03, -0.02, rng_seed=3)
     delay_copies, correlation_copies = with_copies(delay, 10), with_copies(correlation, 10)

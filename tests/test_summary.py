@@ -102,7 +102,7 @@ ANSWERS_HEAD = [
     "as the paper measured it.",
     "",
     "Every effect is a mean over seeds of one value per seed, with a 95% t interval over seeds: "
-    "runs that share a seed share data order, negatives and (derived depths) whole layers, so "
+    "runs that share a seed share data order, negatives and (through trunks) whole layers, so "
     "they are not independent replicates. Verdict rules: H1: supported when the 95% interval "
     "lies above 0; H2: supported when r >= 0.7 and its 95% interval lies above 0; H3 depth: "
     "supported when the 95% interval lies below 0; H3 width: supported when the 95% interval "

@@ -260,7 +260,7 @@ def answers_section(answers: pd.DataFrame, delay_fraction: float, kind: str) -> 
         f"(`{HEADLINE_BASIS}`), as the paper measured it.",
         "",
         "Every effect is a mean over seeds of one value per seed, with a 95% t interval over "
-        "seeds: runs that share a seed share data order, negatives and (derived depths) whole "
+        "seeds: runs that share a seed share data order, negatives and (through trunks) whole "
         "layers, so they are not independent replicates. Verdict rules: "
         + "; ".join(f"{h.id}: supported when {h.rule_text}" for h in HYPOTHESES.values())
         + f". Stability: the share of {BOOTSTRAP_RESAMPLES} bootstrap resamples of the seeds "
