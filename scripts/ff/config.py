@@ -117,7 +117,7 @@ class Treatment:
     Beyond data set, depth, width and epochs, a treatment has a training (method and recipe,
     an entry of ff.trainings.TRAININGS) and may change the settings that its training varies
     (schedule, learning rate, goodness threshold, negatives). The fields are the structure;
-    `variant` and `training` are labels for display and for naming a study in the tables,
+    `variant` and `training` are labels for display and for naming a series in the tables,
     never parsed back."""
 
     dataset: str
@@ -247,7 +247,7 @@ def treatments(config: dict) -> list[Treatment]:
     training of ff.trainings.TRAININGS that the config's `methods` and `recipes` select,
     datasets x depths x widths x the variant keys it varies (schedules, learning_rates,
     thetas, negatives), each with every value of `epochs`. A training's variants, and every
-    training that is not a headline study (backprop), train only on `variant_grid`'s depths
+    training that is not a headline training (backprop), train only on `variant_grid`'s depths
     and widths, when it is given."""
     grid = []
     for training in chosen_trainings(config):

@@ -3,7 +3,7 @@
 A training is a method (Forward-Forward or backprop) with a recipe. Its entry says which
 trainer class runs it, how it is named in ids, tables and figures, which grid keys of the
 config vary it beyond data set, depth, width and epochs (its *variants*), whether it is a
-headline study (one whose claims summary.md answers first) and whether its networks of several
+headline training (one whose claims summary.md answers first) and whether its networks of several
 depths share a trunk (ff.config.trunks). `ff.config.treatments`, `ff.methods`, the config's
 cross-checks, the summary and the figures read it. Adding a recipe = its trainer module + one
 entry here (+ its line in config/README.md).
@@ -36,9 +36,9 @@ class Training:
     tag: str = ""  # in treatment ids ("mnist-d3-w100-paper"); "" for none
     label: str = ""  # what its `variant` label starts with; "" for standard Forward-Forward
     varies: tuple[str, ...] = ()  # VARIANT_KEYS it accepts
-    headline: int = 0  # 1, 2, ...: the order of the headline studies; 0: a comparison
-    definition: str = "label"  # the definition of accuracy (ff.stats) of its headline study
-    headline_text: str = ""  # its headline study in words, as summary.md names it
+    headline: int = 0  # 1, 2, ...: the order of the headline trainings; 0: a comparison
+    definition: str = "label"  # the definition of accuracy (ff.stats) it is headlined under
+    headline_text: str = ""  # its headline in words, as summary.md's answers table names it
     shares_trunk: bool = False  # its depths share a trunk (with random negatives, simultaneously)
     reproduction: bool = False  # the study's own experiment: trains `seeds`, not comparison_seeds
     chosen_by_recipes: bool = True  # the config's `recipes` choose it (`methods` always do)
