@@ -42,10 +42,9 @@ class Hypothesis:
     references: tuple[float, ...] = (0.0,)  # reference lines of its panel, on the shown scale
     digits: int = 2  # decimals of its effect in summary.md
     signed: bool = False  # its effect written with a sign (a slope)
-
-    def shown(self, value):
-        """A value on the per-seed scale as the effect is shown (r for Fisher z)."""
-        return np.tanh(value) if self.scale == "tanh" else value
+    # for a per-seed function that gives one value per predictor (correlation_slopes): the
+    # predictor of ff.stats.TREND_PREDICTORS this claim is decided on
+    predictor: str = ""
 
 
 # --- per-seed values --------------------------------------------------------------------------
@@ -61,15 +60,11 @@ def first_layer_tracks_model(delays: pd.DataFrame, correlations: pd.DataFrame) -
     return first.assign(value=first.z)
 
 
-def correlation_slope(predictor: str) -> PerSeed:
-    """The per-seed slope of the layer-model correlation on one of stats.TREND_PREDICTORS."""
-
-    def slope(delays: pd.DataFrame, correlations: pd.DataFrame) -> pd.DataFrame:
-        slopes = stats.seed_trend_slopes(correlations)
-        slopes = slopes[slopes.predictor == predictor]
-        return slopes.assign(value=slopes.slope)
-
-    return slope
+def correlation_slopes(delays: pd.DataFrame, correlations: pd.DataFrame) -> pd.DataFrame:
+    """The per-seed slopes of the layer-model correlation on each of stats.TREND_PREDICTORS
+    (a `predictor` column): one fit per seed serves both H3 claims."""
+    slopes = stats.seed_trend_slopes(correlations)
+    return slopes.assign(value=slopes.slope)
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -116,7 +111,8 @@ HYPOTHESES = {
             id="H3 depth",
             claim="H3: weakens with depth",
             question="H3: the layer-model correlation falls with the layer index",
-            per_seed=correlation_slope("layer"),
+            per_seed=correlation_slopes,
+            predictor="layer",
             rule=interval_below_zero,
             rule_text="the 95% interval lies below 0",
             effect="slope of Fisher z on layer index (mean over seeds)",
@@ -128,7 +124,8 @@ HYPOTHESES = {
             id="H3 width",
             claim="H3: weakens with width",
             question="H3: the layer-model correlation falls with the width",
-            per_seed=correlation_slope("log2_width"),
+            per_seed=correlation_slopes,
+            predictor="log2_width",
             rule=interval_below_zero,
             rule_text="the 95% interval lies below 0",
             effect="slope of Fisher z on log2(width) (mean over seeds)",
@@ -138,8 +135,8 @@ HYPOTHESES = {
         ),
     ]
 }
-# H3's two claims by the predictor of ff.stats.seed_trend_slopes they are decided on
-H3_BY_PREDICTOR = {"layer": HYPOTHESES["H3 depth"], "log2_width": HYPOTHESES["H3 width"]}
+# H3's claims by the predictor of ff.stats.seed_trend_slopes they are decided on
+H3_BY_PREDICTOR = {h.predictor: h for h in HYPOTHESES.values() if h.predictor}
 
 
 def seed_values(
@@ -150,13 +147,16 @@ def seed_values(
     run of the seed orders its layers), so that such a series still has a row."""
     delays = delays[delays.measure == delay_measure]
     correlations = per_seed[(per_seed.basis == basis) & (per_seed.kind == kind)]
-    columns = ["hypothesis", *SERIES_KEYS, "seed", "value"]
-    return pd.concat(
-        [
-            hypothesis.per_seed(delays, correlations).assign(hypothesis=hypothesis.id)[columns]
-            for hypothesis in HYPOTHESES.values()
-        ]
-    )
+    computed = {}  # each per-seed function once, however many claims read it
+    parts = []
+    for hypothesis in HYPOTHESES.values():
+        if hypothesis.per_seed not in computed:
+            computed[hypothesis.per_seed] = hypothesis.per_seed(delays, correlations)
+        values = computed[hypothesis.per_seed]
+        if hypothesis.predictor:
+            values = values[values.predictor == hypothesis.predictor]
+        parts.append(values.assign(hypothesis=hypothesis.id))
+    return pd.concat([part[["hypothesis", *SERIES_KEYS, "seed", "value"]] for part in parts])
 
 
 # --- the statistics tables, judged by the rules ------------------------------------------------
