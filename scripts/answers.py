@@ -1,10 +1,9 @@
-"""Rule answers: each hypothesis's verdict per study, with its bootstrap stability over seeds
-and its split-half replication."""
+"""Rule answers: each hypothesis's verdict per study and measure, with its bootstrap stability
+over seeds, its split-half replication and its robustness across measures."""
 
 import pandas as pd
 
-from ff.answers import HEADLINE_BASIS, answers
-from ff.delays import delay_measure
+from ff.answers import answers
 from ff.hypotheses import seed_values
 from ff.logs import start_logging
 from ff.metrics import write_table
@@ -13,8 +12,7 @@ log = start_logging(snakemake.log[0])
 values = seed_values(
     pd.read_csv(snakemake.input.delays, sep="\t"),
     pd.read_csv(snakemake.input.correlations, sep="\t"),
-    delay_measure=delay_measure(snakemake.params.delay_fraction),
-    basis=HEADLINE_BASIS,
+    delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
 )
 table = answers(values)

@@ -1,4 +1,4 @@
-"""Rule stats_summary: summary.md, one verdict per hypothesis, data set and training."""
+"""Rule stats_summary: summary.md, a verdict per hypothesis, measure, data set and training."""
 
 from pathlib import Path
 
@@ -16,6 +16,7 @@ text = summary_markdown(
     tables["correlation_overall"],
     tables["correlations"],
     tables["trends"],
+    tables["part_whole"],
     delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
 )

@@ -1,31 +1,50 @@
-"""The headline answers (ff.answers): one verdict per hypothesis and study, decided on one value
-per seed, with its bootstrap stability over seeds and its split-half replication.
+"""The headline answers (ff.answers): one verdict per hypothesis, measure and series, decided
+on one value per seed, with its bootstrap stability over seeds, its split-half replication and
+its robustness across measures.
 
-Planted effects must come out supported and settled, planted nulls never supported; copies of
-runs within a seed must add no evidence; and stability is checked against a direct computation
-on the same resamples."""
+Planted effects must come out supported and settled, planted effects in the wrong direction
+contradicted, planted nulls never supported; a claim that holds on one measure only must say
+so; copies of runs within a seed must add no evidence; and stability is checked against a
+direct computation on the same resamples."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
-from test_stats import GREEDY, HARD, STANDARD, delay_table, seed_correlations, t_reference
+from test_stats import (
+    EPOCHS,
+    GREEDY,
+    HARD,
+    STANDARD,
+    correlated_runs,
+    delay_table,
+    metrics_table,
+    planted_delay,
+    seed_correlations,
+    t_reference,
+)
 
 from ff import answers as ff_answers
 from ff import delays as ff_delays
 from ff import hypotheses, stats
-from ff.answers import answer, answers, bootstrap_resamples, decide, split_halves
+from ff.answers import (
+    answer,
+    answers,
+    bootstrap_resamples,
+    decide,
+    robustness_text,
+    split_halves,
+)
 from ff.hypotheses import HYPOTHESES, seed_values
-from ff.hypotheses import interval_above_zero as h1_rule
-from ff.hypotheses import interval_below_zero as h3_rule
-from ff.hypotheses import strong_and_above_zero as h2_rule
 from ff.stats import t_interval as t_intervals
 
 SEEDS = 30
-MEASURE, BASIS, KIND = "time_to_0.9", "levels", "pearson"
-ANSWER_COLUMNS = ["hypothesis", *stats.SERIES_KEYS, "effect", "estimate", "ci_low", "ci_high",
-                  "p_value", "seeds", "point_verdict", "stability", "verdict", "half_1",
-                  "half_2", "split_half_agrees"]  # fmt: skip
+FRACTION, KIND = 0.9, "pearson"
+ANSWER_COLUMNS = ["hypothesis", "measure", "paper_measure", *stats.SERIES_KEYS, "effect",
+                  "estimate", "ci_low", "ci_high", "p_value", "seeds", "underpowered", "verdict",
+                  "stability", "settled", "half_1", "half_2", "split_half_agrees", "robust",
+                  "robustness"]  # fmt: skip
+H1, H2, H3_DEPTH = HYPOTHESES["H1"], HYPOTHESES["H2"], HYPOTHESES["H3 depth"]
 
 
 def delays(step: float, seeds=SEEDS, rng_seed=0, study=STANDARD) -> pd.DataFrame:
@@ -57,8 +76,11 @@ def correlations(r1: float, layer: float, width: float, seeds=SEEDS, rng_seed=0)
 
 
 def headline(delay_table, correlation_table, resamples=ff_answers.BOOTSTRAP_RESAMPLES):
-    values = seed_values(delay_table, correlation_table, MEASURE, BASIS, KIND)
-    return answers(values, resamples).set_index("hypothesis")
+    """The answers on the paper's measures (the only ones these tables have)."""
+    values = seed_values(delay_table, correlation_table, FRACTION, KIND)
+    table = answers(values, resamples)
+    assert table.paper_measure.all()
+    return table.set_index("hypothesis")
 
 
 def with_copies(table: pd.DataFrame, copies: int) -> pd.DataFrame:
@@ -74,17 +96,18 @@ def test_planted_effects_are_supported_and_settled():
     table = headline(delays(0.3), correlations(0.9, -0.15, -0.1))
     assert list(table.reset_index().columns) == ANSWER_COLUMNS
     assert list(table.index) == list(HYPOTHESES)
-    assert (table.verdict == "supported").all() and (table.point_verdict == "supported").all()
+    assert (table.verdict == "supported").all() and table.settled.all()
     assert (table.stability >= 0.99).all() and table.split_half_agrees.all()
+    assert not table.underpowered.any()
     assert (table.seeds == SEEDS).all()
     assert table.loc["H2", "estimate"] > 0.8  # shown as r
     assert table.loc["H3 depth", "estimate"] == pytest.approx(-0.15, abs=0.03)
     assert table.loc["H3 width", "estimate"] == pytest.approx(-0.1, abs=0.03)
 
 
-def test_strong_effects_in_the_wrong_direction_are_settled_not_supported():
+def test_strong_effects_in_the_wrong_direction_are_settled_and_contradicted():
     table = headline(delays(-0.3), correlations(0.3, 0.15, 0.1))
-    assert (table.verdict == "not supported").all() and (table.stability >= 0.99).all()
+    assert (table.verdict == "contradicted").all() and (table.stability >= 0.99).all()
 
 
 def test_planted_nulls_are_never_supported_and_settled():
@@ -99,10 +122,9 @@ def test_planted_nulls_are_never_supported_and_settled():
             delays(0.0, rng_seed=rng_seed), correlations(0.6, 0.0, 0.0, rng_seed=rng_seed)
         )
         assert (table.seeds == SEEDS).all()
-        settled_support = (table.point_verdict == "supported") & (table.stability >= 0.9)
-        assert not settled_support.any(), rng_seed
-        assert not (table.verdict == "supported").any(), rng_seed
-        unsettled += (table.point_verdict == "supported").sum()
+        supported = table.verdict == "supported"
+        assert not (supported & table.settled).any(), rng_seed
+        unsettled += supported.sum()
     assert unsettled == 1
 
 
@@ -153,40 +175,53 @@ def test_copies_of_runs_within_a_seed_change_no_result():
 # --- the per-seed values ---------------------------------------------------------------------
 
 
-def test_seed_values_are_the_per_seed_statistics_of_one_measure_basis_and_kind():
+def test_seed_values_are_the_per_seed_statistics_of_each_measure():
     delay = delays(0.3, seeds=6)
-    flat = delay_table(np.ones((6, 3)), width=300)  # no order: its seeds have no H1 value
-    decoy_delays = delay.assign(measure="gain_to_0.9", value=-delay.value)
+    flat = delay_table(np.ones((6, 3)), width=300)  # no order: counts as rho 0
+    gain = delay.assign(measure="gain_to_0.9", value=-delay.value)
+    decoy = delay.assign(measure="time_to_0.95")  # another fraction's measure
     correlation = correlations(0.9, -0.15, -0.1, seeds=6)
-    decoys = [correlation.assign(basis="differences", r=0.0),
-              correlation.assign(kind="spearman", r=-0.5)]  # fmt: skip
+    differences = correlation.assign(basis="differences", r=correlation.r / 2)
+    decoys = [correlation.assign(kind="spearman", r=-0.5),
+              correlation.assign(basis="seeds_final", r=0.1)]  # fmt: skip
     values = seed_values(
-        pd.concat([delay, decoy_delays, delay_table(np.ones((2, 3)), study=GREEDY), flat]),
-        pd.concat([correlation, *decoys]),
-        MEASURE,
-        BASIS,
+        pd.concat([delay, gain, decoy, delay_table(np.ones((2, 3)), study=GREEDY), flat]),
+        pd.concat([correlation, differences, *decoys]),
+        FRACTION,
         KIND,
     )
-    assert list(values.columns) == ["hypothesis", *stats.SERIES_KEYS, "seed", "value"]
-    greedy = values.variant == "greedy"  # its flat seeds have no value, kept as NaN
-    assert values[greedy].hypothesis.eq("H1").all() and values[greedy].value.isna().all()
-    assert len(values[greedy]) == 2
-    assert values[~greedy].groupby("hypothesis", sort=False).size().to_dict() == {
-        name: 6 for name in HYPOTHESES
-    }
-    assert answers(values[greedy]).verdict.tolist() == ["not testable"]
-    by = values[~greedy].set_index(["hypothesis", "seed"]).value
-    np.testing.assert_allclose(by["H1"], ff_delays.seed_delay_trends(delay).rho, rtol=1e-12)
-    first = correlation[correlation.layer == 1]
-    z = np.arctanh(first.r).groupby(first.seed).mean()
-    np.testing.assert_allclose(by["H2"], z, rtol=1e-12)
-    slopes = stats.seed_trend_slopes(correlation)
-    for hypothesis, predictor in (("H3 depth", "layer"), ("H3 width", "log2_width")):
-        expected = slopes[slopes.predictor == predictor].slope
-        np.testing.assert_allclose(by[hypothesis], expected, rtol=1e-12)
+    columns = ["hypothesis", "measure", "paper_measure", *stats.SERIES_KEYS, "seed", "value"]
+    assert list(values.columns) == columns
+    greedy = values.variant == "greedy"  # every run ties: rho 0, no order
+    assert values[greedy].hypothesis.eq("H1").all() and (values[greedy].value == 0).all()
+    assert answers(values[greedy]).verdict.tolist() == ["inconclusive"]
+    standard = values[~greedy]
+    assert standard.groupby(["hypothesis", "measure"], sort=False).size().to_dict() == {
+        ("H1", "time_to_0.9"): 6, ("H1", "gain_to_0.9"): 6,
+        ("H2", "levels"): 6, ("H2", "differences"): 6,
+        ("H3 depth", "levels"): 6, ("H3 depth", "differences"): 6,
+        ("H3 width", "levels"): 6, ("H3 width", "differences"): 6,
+    }  # fmt: skip
+    paper = standard.groupby("measure").paper_measure.first().to_dict()
+    assert paper == {"time_to_0.9": True, "gain_to_0.9": False, "levels": True,
+                     "differences": False}  # fmt: skip
+    by = standard.set_index(["hypothesis", "measure", "seed"]).value.sort_index()
+    with_flat = pd.concat([delay, flat])
+    expected = ff_delays.seed_delay_trends(with_flat)
+    np.testing.assert_allclose(by["H1", "time_to_0.9"], expected.rho, rtol=1e-12)
+    gain_rho = -ff_delays.seed_delay_trends(delay).rho  # the flat runs have no gain measure
+    np.testing.assert_allclose(by["H1", "gain_to_0.9"], gain_rho, rtol=1e-12)
+    for basis, table in (("levels", correlation), ("differences", differences)):
+        first = table[table.layer == 1]
+        z = np.arctanh(first.r).groupby(first.seed).mean()
+        np.testing.assert_allclose(by["H2", basis], z, rtol=1e-12)
+        slopes = stats.seed_trend_slopes(table)
+        for hypothesis, predictor in (("H3 depth", "layer"), ("H3 width", "log2_width")):
+            expected = slopes[slopes.predictor == predictor].slope
+            np.testing.assert_allclose(by[hypothesis, basis], expected, rtol=1e-12)
 
 
-# --- intervals, rules and verdicts -----------------------------------------------------------
+# --- intervals, verdicts and their words -----------------------------------------------------
 
 
 def test_t_intervals_match_scipy_row_by_row():
@@ -197,19 +232,36 @@ def test_t_intervals_match_scipy_row_by_row():
         assert (m, lo, hi) == pytest.approx(
             (expected["estimate"], expected["ci_low"], expected["ci_high"]), rel=1e-12
         )
-    np.testing.assert_array_equal(decide(h1_rule, values), low > 0)
-    np.testing.assert_array_equal(decide(h3_rule, values), high < 0)
+    above, below = (low > 0).astype(int), (high < 0).astype(int)
+    assert above.any() and (above + below < 2).all()
+    np.testing.assert_array_equal(decide(H1, values), above - below)
+    np.testing.assert_array_equal(decide(H3_DEPTH, values), below - above)
 
 
-def test_rules_at_their_boundaries():
-    assert not h1_rule(0.5, 0.0, 1.0) and h1_rule(0.5, 5e-324, 1.0)
-    assert not h3_rule(-0.5, -1.0, 0.0) and h3_rule(-0.5, -1.0, -5e-324)
-    strong = np.arctanh(0.7)  # on Fisher z
-    assert h2_rule(strong, 5e-324, 2.0) and not h2_rule(strong, 0.0, 2.0)
-    assert not h2_rule(np.nextafter(strong, 0), 0.1, 2.0)
+def test_verdicts_at_their_thresholds():
+    tiny = 5e-324
+    assert [H1.verdict(lo, hi) for lo, hi in ((0.0, 1.0), (tiny, 1.0), (-1.0, -tiny))] == [
+        "inconclusive", "supported", "contradicted"
+    ]  # fmt: skip
+    assert [H3_DEPTH.verdict(lo, hi) for lo, hi in ((-1.0, 0.0), (-1.0, -tiny), (tiny, 1.0))] == [
+        "inconclusive", "supported", "contradicted"
+    ]  # fmt: skip
+    strong = np.arctanh(0.7)  # H2's threshold, on Fisher z
+    above, below = np.nextafter(strong, 9), np.nextafter(strong, 0)
+    assert [H2.verdict(*bounds) for bounds in ((strong, 2.0), (above, 2.0), (0.0, below))] == [
+        "inconclusive", "supported", "contradicted"
+    ]  # fmt: skip
+    assert H2.verdict(0.1, 2.0) == "inconclusive"  # above 0 is not strong
+    assert H1.verdict(np.nan, np.nan) == "not testable"
+    assert H2.rule_text == (
+        "supported when the 95% interval lies above 0.7, contradicted when it lies below"
+    )
+    assert H3_DEPTH.rule_text == (
+        "supported when the 95% interval lies below 0, contradicted when it lies above"
+    )
 
 
-def test_answer_states_the_effect_on_its_own_scale():
+def test_answer_states_the_effect_on_its_own_scale_inside_its_bounds():
     z = pd.Series([0.9, 1.3, 1.1, 0.7, 1.5], index=[4, 8, 15, 16, 23])
     h2 = answer("H2", z, resamples=100)
     expected = t_reference(z)
@@ -220,44 +272,51 @@ def test_answer_states_the_effect_on_its_own_scale():
     assert h2["p_value"] == pytest.approx(expected["p_value"], rel=1e-12) and h2["seeds"] == 5
     h1 = answer("H1", z - 1.1, resamples=100)
     assert h1["estimate"] == pytest.approx(expected["estimate"] - 1.1, rel=1e-12)
+    near_one = answer("H1", pd.Series([1.0, 1.0, 0.9, 1.0, 1.0]), resamples=100)
+    assert near_one["ci_high"] == 1.0 and near_one["ci_low"] < near_one[
+        "estimate"
+    ] == pytest.approx(0.98)
+
+
+def test_an_interval_across_0_7_is_not_strong():
+    """Layer 1's r is 0.85 on average and its interval lies above 0, but reaches below 0.7:
+    strong on the point estimate only, so inconclusive."""
+    z = pd.Series(np.arctanh([0.97, 0.5] * 6))
+    result = answer("H2", z, resamples=200)
+    assert result["estimate"] > 0.8 and 0 < result["ci_low"] < 0.7
+    assert result["verdict"] == "inconclusive"
 
 
 def test_stability_on_a_hand_case_with_the_same_resamples():
     """Five seeds in no order; stability is the share of 20 resamples (positions into the
-    sorted seeds) whose written-out t interval gives the point verdict; the halves are the
-    alternate sorted seeds."""
+    sorted seeds) whose written-out t interval gives the point verdict; five seeds are too
+    few for halves, and too few to read."""
     values = pd.Series([0.4, -0.2, 0.5, 0.1, 0.3], index=[11, 2, 7, 4, 5])
     ordered = values.sort_index().to_numpy()  # seeds 2, 4, 5, 7, 11
-    quantile = scipy_stats.t.ppf(0.975, 4)
 
-    def above_zero(sample):
+    def verdict(sample):
         n = len(sample)
-        if n < 2:
-            return False
-        low = sample.mean() - scipy_stats.t.ppf(0.975, n - 1) * sample.std(ddof=1) / np.sqrt(n)
-        return low > 0
+        half = scipy_stats.t.ppf(0.975, n - 1) * sample.std(ddof=1) / np.sqrt(n)
+        low, high = sample.mean() - half, sample.mean() + half
+        return "supported" if low > 0 else "contradicted" if high < 0 else "inconclusive"
 
-    point = ordered.mean() - quantile * ordered.std(ddof=1) / np.sqrt(5) > 0
-    assert not point
+    point = verdict(ordered)
+    assert point == "inconclusive"
     indices = bootstrap_resamples([2, 4, 5, 7, 11], 20)
-    agree = sum(above_zero(ordered[row]) == point for row in indices)
+    agree = sum(verdict(ordered[row]) == point for row in indices)
     result = answer("H1", values, resamples=20)
     assert 0 < agree < 20  # not a trivial share
     assert result["stability"] == agree / 20
-    assert result["point_verdict"] == "not supported"
-    assert result["verdict"] == ("not supported" if agree / 20 >= 0.9 else "unsettled")
-    halves = [ordered[[0, 2, 4]], ordered[[1, 3]]]  # seeds 2, 5, 11 and 4, 7
-    assert [result["half_1"], result["half_2"]] == [
-        "supported" if above_zero(half) else "not supported" for half in halves
-    ]
-    assert result["split_half_agrees"] == (result["half_1"] == result["half_2"] == "not supported")
+    assert result["verdict"] == point and result["settled"] == (agree / 20 >= 0.9)
+    assert (result["half_1"], result["half_2"], result["split_half_agrees"]) == ("", "", False)
+    assert result["underpowered"]
 
 
 @pytest.mark.parametrize(
     ("values", "point", "other"),
     [
         # mean 0; the other resample, 1, 1, 2, 2, 3, lies above 0
-        ([1.0, 2.0, 3.0, 4.0, -10.0], "not supported", [0, 0, 1, 1, 2]),
+        ([1.0, 2.0, 3.0, 4.0, -10.0], "inconclusive", [0, 0, 1, 1, 2]),
         # above 0; the other resample, four times -0.5 and a 3, does not
         ([3.0, 3.0, 3.0, 3.0, -0.5], "supported", [4, 4, 4, 4, 0]),
     ],
@@ -266,29 +325,107 @@ def test_stability_on_a_hand_case_with_the_same_resamples():
 def test_verdict_is_unsettled_below_nine_in_ten(
     monkeypatch, values, point, other, flipped, settled
 ):
-    """Ten resamples, `flipped` of which give the other verdict: 9 of 10 (exactly SETTLED) is
-    settled, 8 of 10 is not."""
+    """Ten resamples, `flipped` of which give another verdict: 9 of 10 (exactly SETTLED) is
+    settled, 8 of 10 is not; the verdict is the point verdict either way."""
     rows = np.array([other] * flipped + [[0, 1, 2, 3, 4]] * (10 - flipped))
     monkeypatch.setattr(ff_answers, "bootstrap_resamples", lambda seeds, resamples: rows)
     result = answer("H1", pd.Series(values))
     assert ff_answers.SETTLED == 0.9
     assert result["stability"] == (10 - flipped) / 10
-    assert result["point_verdict"] == point
-    assert result["verdict"] == (point if settled else "unsettled")
+    assert result["verdict"] == point and result["settled"] == settled
 
 
 def test_a_study_with_fewer_than_two_seeds_is_not_testable():
     one = answer("H1", pd.Series([0.4], index=[3]))
     assert one["estimate"] == 0.4 and one["seeds"] == 1
     assert np.isnan([one["ci_low"], one["ci_high"], one["p_value"], one["stability"]]).all()
-    assert one["point_verdict"] == one["verdict"] == "not testable"
+    assert one["verdict"] == "not testable" and not one["settled"] and one["underpowered"]
     assert (one["half_1"], one["half_2"], one["split_half_agrees"]) == ("", "", False)
     none = answer("H2", pd.Series([], dtype=float))
     assert none["verdict"] == "not testable" and none["seeds"] == 0 and np.isnan(none["estimate"])
-    study = {"definition": "label", "dataset": "mnist", **STANDARD}
-    values = pd.DataFrame([{"hypothesis": "H3 width", **study, "seed": 5, "value": -0.2}])
-    table = answers(values, resamples=50)
+    series = {"definition": "label", "dataset": "mnist", **STANDARD}
+    row = {"hypothesis": "H3 width", "measure": "levels", "paper_measure": True, **series}
+    table = answers(pd.DataFrame([row | {"seed": 5, "value": -0.2}]), resamples=50)
     assert table.verdict.tolist() == ["not testable"] and table.seeds.tolist() == [1]
+    assert table.robustness.tolist() == ["not testable on every measure"]
+
+
+# --- split-half and underpowered -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "halves"), [(5, False), (19, False), (20, True), (30, True)])
+def test_split_half_only_where_each_half_has_ten_seeds(n, halves):
+    result = answer("H1", pd.Series(np.linspace(0.2, 0.6, n)), resamples=50)
+    assert result["verdict"] == "supported"
+    expected = ("supported", "supported", True) if halves else ("", "", False)
+    assert (result["half_1"], result["half_2"], result["split_half_agrees"]) == expected
+    assert result["underpowered"] == (n < 10)
+
+
+def test_halves_that_agree_with_each_other_but_not_with_the_whole_are_no_replication():
+    """Twenty seeds, each half the same ten values (mean 0.6 standard deviations): the whole
+    resolves the effect, neither half does."""
+    pattern = np.random.default_rng(1).normal(0, 1, 10)
+    pattern = (pattern - pattern.mean()) / pattern.std(ddof=1) + 0.6
+    values = pd.Series(np.repeat(pattern, 2))  # alternate positions: the same ten per half
+    result = answer("H1", values, resamples=50)
+    assert result["verdict"] == "supported"
+    assert result["half_1"] == result["half_2"] == "inconclusive"
+    assert not result["split_half_agrees"]
+
+
+# --- robustness across measures --------------------------------------------------------------
+
+
+def test_robustness_text_names_the_measures_that_disagree():
+    assert robustness_text({"levels": "supported", "differences": "supported"}) == (
+        "supported on every measure"
+    )
+    assert robustness_text({"levels": "supported", "differences": "inconclusive"}) == (
+        "supported on levels only (differences: inconclusive)"
+    )
+    three = {"time to 0.9": "contradicted", "gain to 0.9": "inconclusive",
+             "steepest gain": "contradicted"}  # fmt: skip
+    assert robustness_text(three) == (
+        "contradicted on time to 0.9 and steepest gain only (gain to 0.9: inconclusive)"
+    )
+
+
+def test_two_independent_rising_curves_are_correlated_on_levels_only():
+    """Layer 1 and the model share a rise but wiggle independently: strongly correlated over
+    training, not at all once the trend is removed (an interval far below 0.7 contradicts
+    "strongly"). H2 must say it holds on levels only."""
+    _, per_seed = stats.layer_correlation(correlated_runs(seeds=12, coupling=0.0))
+    delays = ff_delays.layer_delays(planted_delay(), [FRACTION])
+    table = answers(seed_values(delays, per_seed, FRACTION, KIND), resamples=200)
+    h2 = table[table.hypothesis == "H2"].set_index("measure")
+    assert h2.loc["levels", "verdict"] == "supported" and h2.loc["levels", "paper_measure"]
+    assert h2.loc["differences", "verdict"] == "contradicted"
+    assert not h2.robust.any()
+    assert set(h2.robustness) == {"supported on levels only (differences: contradicted)"}
+
+
+def test_a_layer_that_starts_high_has_no_delay_on_the_gain_measure():
+    """A backprop-like layer 1 read by a probe starts at 0.8; layer 2 starts at chance; both
+    learn at rates drawn alike. The time to 90% of the final value makes layer 2 later (H1
+    supported); the time to 90% of the gain since the start, and the steepest gain, see no
+    delay."""
+    rng = np.random.default_rng(0)
+    curves = {}
+    for seed in range(12):
+        rate_1, rate_2 = 3.0 * np.exp(rng.normal(0, 0.1, 2))
+        curves[seed, 1] = 0.8 + 0.15 * (1 - np.exp(-rate_1 * EPOCHS))
+        curves[seed, 2] = 0.1 + 0.85 * (1 - np.exp(-rate_2 * EPOCHS))
+        curves[seed, "model"] = curves[seed, 2]
+    delays = ff_delays.layer_delays(metrics_table(curves, depth=2), [FRACTION])
+    _, per_seed = stats.layer_correlation(correlated_runs(seeds=3))
+    table = answers(seed_values(delays, per_seed, FRACTION, KIND), resamples=200)
+    h1 = table[table.hypothesis == "H1"].set_index("measure").verdict.to_dict()
+    assert h1 == {"time_to_0.9": "supported", "gain_to_0.9": "inconclusive",
+                  "steepest_gain": "inconclusive"}  # fmt: skip
+    assert (table[table.hypothesis == "H1"].robustness == (
+        "supported on time to 0.9 only (gain to 0.9: inconclusive; steepest gain: inconclusive)"
+    )).all()  # fmt: skip
 
 
 # --- resamples and halves --------------------------------------------------------------------
@@ -313,14 +450,15 @@ def test_one_resample_of_the_seeds_applies_to_every_study():
     for name, ids in seeds.items():
         for seed, value in zip(ids, rng.normal(0.15, 0.3, 10), strict=True):
             row = {"definition": "label", "dataset": "mnist", **series_rows[name]}
-            rows.append({"hypothesis": "H1", **row, "seed": seed, "value": value})
+            measure = {"measure": "time_to_0.9", "paper_measure": True}
+            rows.append({"hypothesis": "H1", **measure, **row, "seed": seed, "value": value})
     values = pd.DataFrame(rows)
     table = answers(values, resamples=300).set_index("variant")
     for name, ids in seeds.items():
         x = values[values.variant == name].sort_values("seed").value.to_numpy()
         indices = bootstrap_resamples(ids, 300)
-        boot = decide(h1_rule, x[indices])
-        point = decide(h1_rule, x[None, :])[0]
+        boot = decide(H1, x[indices])
+        point = decide(H1, x[None, :])[0]
         assert table.loc[name, "stability"] == np.mean(boot == point), name
         assert 0.5 < table.loc[name, "stability"] < 1.0, name  # a share the resamples decide
 

@@ -19,12 +19,12 @@ from conftest import ROOT, workflow_config
 
 from ff import charts
 from ff.charts import theme
-from ff.charts.headline import VERDICTS
 from ff.charts.shown import comparison_point, comparison_rows
 from ff.config import treatments
 from ff.figure_table import figure_inputs, published_figures
+from ff.hypotheses import VERDICTS
 from ff.metrics import TIDY_COLUMNS, read_table, series_columns
-from ff.stats import BASES, STRONG, TREATMENT_KEYS, mean_over_seeds
+from ff.stats import BASES, SERIES_KEYS, STRONG, TREATMENT_KEYS, mean_over_seeds
 
 FIGURES = figure_inputs()
 MAX_PNG_WIDTH, MAX_PNG_HEIGHT = 2400, 2000  # one screen or printed page
@@ -104,8 +104,15 @@ def synthetic_study(config: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
     }
 
 
+# each hypothesis's measures (ff.hypotheses), the paper's first
+MEASURES = {"H1": ["time_to_0.9", "gain_to_0.9", "steepest_gain"]} | {
+    hypothesis: ["levels", "differences"] for hypothesis in ("H2", "H3 depth", "H3 width")
+}
+
+
 def synthetic_answers(delays, correlations, rng) -> pd.DataFrame:
-    """An answers table (ff.answers): every verdict, one study without an interval."""
+    """An answers table (ff.answers): a row per hypothesis, measure and series, every verdict,
+    settled and not, underpowered and not, one study without an interval."""
     study_keys = [key for key in TREATMENT_KEYS if key not in ("treatment", "depth", "width")]
     rows = []
     studies = delays[study_keys].drop_duplicates()
@@ -113,19 +120,28 @@ def synthetic_answers(delays, correlations, rng) -> pd.DataFrame:
     trends = several[several.width > 1][study_keys]
     for hypothesis, table in [("H1", studies), ("H2", studies), ("H3 depth", trends),
                               ("H3 width", trends)]:  # fmt: skip
-        for study in table.to_dict("records"):
+        for study, measure in itertools.product(table.to_dict("records"), MEASURES[hypothesis]):
             estimate = rng.uniform(-1, 1)
+            seeds = [SEEDS, 30][len(rows) % 2]
             rows.append(
                 study
-                | {"hypothesis": hypothesis, "effect": f"the effect of {hypothesis}"}
+                | {"hypothesis": hypothesis, "measure": measure}
+                | {"paper_measure": measure == MEASURES[hypothesis][0]}
+                | {"effect": f"the effect of {hypothesis}"}
                 | {"estimate": estimate, "ci_low": estimate - 0.2, "ci_high": estimate + 0.2}
-                | {"p_value": 0.01, "seeds": SEEDS, "stability": 0.95, "point_verdict": "supported"}
-                | {"half_1": "supported", "half_2": "not supported", "split_half_agrees": False}
+                | {"p_value": 0.01, "seeds": seeds, "underpowered": seeds < 10}
                 | {"verdict": VERDICTS[len(rows) % len(VERDICTS)]}
+                | {"stability": [0.95, 0.6][len(rows) % 3 == 0]}
+                | {"half_1": "supported", "half_2": "inconclusive", "split_half_agrees": False}
             )
     answers = pd.DataFrame(rows)
+    answers["settled"] = answers.stability >= 0.9
     untested = answers.verdict == "not testable"
-    answers.loc[untested, ["ci_low", "ci_high"]] = np.nan
+    answers.loc[untested, ["ci_low", "ci_high", "stability"]] = np.nan
+    answers.loc[untested, "settled"] = False
+    series = answers.groupby(["hypothesis", *SERIES_KEYS]).verdict
+    answers["robust"] = series.transform("nunique") == 1
+    answers["robustness"] = np.where(answers.robust, "the same on every measure", "it varies")
     return answers
 
 
@@ -432,26 +448,58 @@ def test_the_main_figures_show_the_study_s_own_training(synthetic):
     assert subtitle.startswith("Forward-Forward, Adam recipe; label accuracy")
 
 
-def test_the_hypotheses_figure_marks_verdicts_and_references(synthetic):
+def test_the_hypotheses_figure_marks_verdicts_measures_and_references(synthetic):
     chart = chart_of("fig_hypotheses", synthetic)
     spec = chart.to_dict()
     assert len(spec["vconcat"]) == 4  # H1, H2, H3 by depth, H3 by width
+    assert spec["resolve"]["scale"]["yOffset"] == "independent"
     for panel in spec["vconcat"]:
         rows = pd.DataFrame(spec["datasets"][panel["data"]["name"]])
         hypothesis = rows.hypothesis.iloc[0]
         references = [layer["encoding"]["x"]["datum"] for layer in panel["spec"]["layer"][:-2]]
         assert references == ([0, STRONG] if hypothesis == "H2" else [0]), hypothesis
-        points = panel["spec"]["layer"][-1]["encoding"]
-        assert points["color"]["field"] == points["shape"]["field"] == "verdict"
-        assert points["color"]["scale"]["domain"] == VERDICTS
+        assert panel["title"]["subtitle"].startswith("Supported when the 95% interval lies")
+        intervals, points = (layer["encoding"] for layer in panel["spec"]["layer"][-2:])
+        for encoding in (intervals, points):
+            assert encoding["color"]["field"] == "verdict"
+            assert encoding["color"]["scale"]["domain"] == list(VERDICTS)
+            # one point and interval per measure within the training's row, the paper's first
+            offset = encoding["yOffset"]
+            assert offset["field"] == "measure_text"
+            paper = rows[rows.paper_measure].measure_text.unique()
+            assert len(paper) == 1 and offset["sort"][0] == paper[0] == offset["scale"]["domain"][0]
+            assert set(offset["sort"]) == set(rows.measure_text)
+            assert len(offset["sort"]) == len(MEASURES[hypothesis])
+        assert points["shape"]["field"] == "measure_text"
+        assert points["fill"]["field"] == "fill"  # the verdict's colour, unsettled hollow
+        assert points["fill"]["scale"]["domain"] == [*VERDICTS, "unsettled"]
+        assert points["fill"]["scale"]["range"][-1] == "white"
+        assert intervals["strokeDash"]["condition"]["test"] == "datum.underpowered"
+        tooltips = {tooltip["field"] for tooltip in points["tooltip"]}
+        assert {"measure_text", "robustness", "stability", "seeds", "half_1"} <= tooltips
         headline = rows[rows.headline]
         assert set(headline.training_label) <= {
             "Forward-Forward, paper recipe [paper definitions]", "Forward-Forward, Adam recipe",
         }  # fmt: skip
         assert len(headline) and not rows.headline.all()
+    shapes = spec["vconcat"][0]["spec"]["layer"][-1]["encoding"]["shape"]["scale"]
+    assert shapes["domain"][:3] == ["time to 0.9 (paper's)", "gain to 0.9", "steepest gain"]
+    assert shapes["range"][0] == "circle" and shapes["domain"][3] == "levels (paper's)"
+    assert shapes["range"][3] == "circle"  # each hypothesis's paper measure the same shape
     answers = synthetic["answers"]
     drawn = sum(len(spec["datasets"][panel["data"]["name"]]) for panel in spec["vconcat"])
     assert drawn == len(answers)
+
+
+def test_the_hypotheses_figure_draws_every_measure(synthetic):
+    """The SVG holds a point per drawn row, hollow where the verdict is unsettled."""
+    answers = synthetic["answers"]
+    svg = vlc.vegalite_to_svg(chart_of("fig_hypotheses", synthetic).to_dict())
+    points = re.findall(r'<path[^>]*aria-roledescription="point"[^>]*>', svg)
+    assert len(points) == answers.estimate.notna().sum()
+    hollow = [point for point in points if 'fill="white"' in point]
+    unsettled = ~answers.settled & (answers.verdict != "not testable")
+    assert len(hollow) == (unsettled & answers.estimate.notna()).sum() > 0
 
 
 # --- On the tiny study's real tables --------------------------------------------------------

@@ -128,6 +128,21 @@ def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
     assert metrics[metrics.method == "ff"].theta.notna().all()
 
 
+# a verdict in summary.md, marked underpowered where it rests on fewer than 10 seeds
+VERDICT = (
+    r"\*\*(supported|contradicted|inconclusive|not testable)\*\*(, underpowered \(\d+ seeds\))?"
+)
+
+
+def interval_verdict(low: float, high: float, threshold: float) -> str:
+    """The verdict on a 95% interval of a claim that the effect lies above `threshold`."""
+    if np.isnan(low):
+        return "not testable"
+    if low > threshold:
+        return "supported"
+    return "contradicted" if high < threshold else "inconclusive"
+
+
 @pytest.mark.slow
 def test_statistics_tables_and_summary(tiny_run):
     stats = tiny_run / "results/stats"
@@ -141,18 +156,22 @@ def test_statistics_tables_and_summary(tiny_run):
     trends = pd.read_csv(stats / "correlation_trends.tsv", sep="\t")
     assert set(trends.predictor) == {"layer", "log2_width"}
     summary = (stats / "summary.md").read_text()
-    verdict = re.compile(
-        r"^- (?P<study>[^,]+), .*?: (\*\*(supported|not supported|not testable)\*\*"
-        r"|\*\*partly supported\*\* \(weakens with (layer|log2_width) only\))[.:]"
-    )
-    for heading in ("## H1", "## H2", "## H3"):
-        section = summary.split(heading)[1].split("\n## ")[0]
+    verdicts = {  # H3: each predictor's verdict and slope
+        "## H1": re.compile(rf"^- (?P<study>[^,]+), [^:]*: {VERDICT}[.:]"),
+        "## H2": re.compile(rf"^- (?P<study>[^,]+), [^:]*: {VERDICT}[.:]"),
+        "## H3": re.compile(rf"^- (?P<study>[^,]+), [^:]*: layer: {VERDICT}, slope .*; "
+                            rf"log2_width: {VERDICT}, slope "),
+    }  # fmt: skip
+    for heading, verdict in verdicts.items():
+        section = summary.split(heading)[1].split("\n## ")[0].split("\n### ")[0]
         lines = [line for line in section.splitlines() if line.startswith("- ")]
         if heading == "## H2":  # the across-seed bases give counts over treatments, no verdict
             lines = [line for line in lines if ", levels, " in line or ", differences, " in line]
         assert lines and all(verdict.match(line) for line in lines), section
         studies = {verdict.match(line)["study"] for line in lines}
         assert set(TINY["datasets"]) <= studies
+    assert "a run whose layers all have the same delay counts as rho = 0" in summary
+    assert "### Part-whole correlation" in summary.split("## H3")[1].split("\n## ")[0]
     overall = pd.read_csv(stats / "depth_delay_overall.tsv", sep="\t")
     correlation_overall = pd.read_csv(stats / "layer_correlation_overall.tsv", sep="\t")
     for table in (delay, correlation, trends, overall, correlation_overall):
@@ -160,29 +179,35 @@ def test_statistics_tables_and_summary(tiny_run):
     assert set(overall[overall.definition == "paper"].recipe) == {"paper"}
     answers_table = pd.read_csv(stats / "answers.tsv", sep="\t")
     assert set(answers_table.hypothesis) == {"H1", "H2", "H3 depth", "H3 width"}
-    verdicts = {"supported", "not supported", "unsettled", "not testable"}
-    assert set(answers_table.verdict) <= verdicts and answers_table.verdict.ne("not testable").any()
+    words = {"supported", "contradicted", "inconclusive", "not testable"}
+    assert set(answers_table.verdict) <= words and answers_table.verdict.ne("not testable").any()
     assert answers_table.stability.dropna().between(0, 1).all()
+    correlation_measures = answers_table[answers_table.hypothesis != "H1"]
+    assert set(correlation_measures.measure) == {"levels", "differences"}
+    # one paper measure per claim and series, and one robustness text for all its measures
+    series = ["hypothesis", "definition", "dataset", "variant"]
+    assert answers_table.groupby(series).paper_measure.sum().eq(1).all()
+    assert answers_table.groupby(series).robustness.nunique().eq(1).all()
+    assert answers_table.underpowered.all()  # the tiny study's seeds: fewer than 10
     answers = summary.split("## Answers")[1].split("\n## ")[0]
-    assert "| stability | split-half |" in answers
+    assert "| stability | split-half | on every measure |" in answers
     assert answers.index("| the paper's recipe and definitions |") < answers.index(
         "| this project's Adam recipe and label definitions |"
     )
+    assert "only on the paper's measure" in answers  # the claims that hold only there
+    assert "\n## Every measure\n" in summary
     # each verdict as the stated rule gives it from the tables, recomputed here
     label = overall[overall.definition == "label"]
     for row in label[label.variant == "standard"].itertuples():
-        expected = "not testable" if row.seeds < 2 else "supported"
-        if row.seeds >= 2 and not row.ci_low > 0:
-            expected = "not supported"
-        line = f"- {row.dataset}, {row.measure.replace('_', ' ')}: **{expected}**"
+        word = interval_verdict(row.ci_low, row.ci_high, 0.0)
+        line = f"- {row.dataset}, {row.measure.replace('_', ' ')}: **{word}**"
         assert line in summary.split("## H2")[0], line
     first = correlation_overall[
         (correlation_overall.variant == "standard") & (correlation_overall.definition == "label")
     ]
     for row in first.itertuples():
-        supported = row.r >= 0.7 and row.ci_low > 0
-        expected = "supported" if supported else "not supported"
-        assert f"- {row.dataset}, {row.basis}, {row.kind}: **{expected}**." in summary
+        word = interval_verdict(row.ci_low, row.ci_high, 0.7)
+        assert f"- {row.dataset}, {row.basis}, {row.kind}: **{word}**" in summary
     assert set(zip(overall.method, overall.variant, strict=True)) == {
         ("ff", "standard"),
         ("ff", "paper recipe"),
@@ -192,6 +217,8 @@ def test_statistics_tables_and_summary(tiny_run):
         ("backprop", "backprop"),
     }
     beyond = summary.split("## Beyond the paper")[1]
+    # the delay to a share of the gain first, the time to a share of the final value after
+    assert beyond.index("\n| gain to ") < beyond.index("\n| time to ")
     trainings = [
         "Forward-Forward, Adam recipe",
         "backprop (linear probes)",
@@ -199,7 +226,7 @@ def test_statistics_tables_and_summary(tiny_run):
     ]
     for training in [*trainings, "Forward-Forward, Adam recipe, greedy"]:
         row = next(line for line in beyond.splitlines() if line.startswith(f"| {training} |"))
-        assert row.count("supported**") + row.count("not testable**") == len(TINY["datasets"])
+        assert len(re.findall(VERDICT, row)) == len(TINY["datasets"]), row
     assert "not in this study" not in beyond
 
 

@@ -2,9 +2,9 @@
 
 A layer's delay is the time at which its accuracy reaches a fraction of its final value, or of
 its gain since the first evaluation, or the time of its steepest gain. Per run, Spearman's rho
-between layer index and delay; per seed, the mean over its runs (the seed is the replicate);
-per series, the mean over seeds with a t interval. Page's trend test and adjacent-layer
-Wilcoxon tests per treatment.
+between layer index and delay (0 for a run whose layers all tie); per seed, the mean over its
+runs (the seed is the replicate); per series, the mean over seeds with a t interval. Page's
+trend test and adjacent-layer Wilcoxon tests per treatment.
 """
 
 from __future__ import annotations
@@ -130,53 +130,58 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
 
 def run_trends(delays: pd.DataFrame) -> pd.DataFrame:
     """Per (treatment, seed) run with depth >= 2 and measure: Spearman's rho between layer index
-    and delay; NaN for a run whose layers all have the same delay (no order)."""
+    and delay; 0 for a run whose layers all have the same delay (no order: leaving it out
+    would count only the runs that order their layers, and bias the mean away from 0), which
+    `tied` marks."""
     rows = []
     deep = delays[delays.depth > 1]
     for keys, block in deep.groupby([*SERIES_KEYS, "measure", "treatment", "seed"]):
         block = block.sort_values("layer")
-        ordered = np.ptp(block.value) > 0
-        rho = stats.spearmanr(block.layer, block.value).statistic if ordered else np.nan
+        tied = np.ptp(block.value) == 0
+        rho = 0.0 if tied else stats.spearmanr(block.layer, block.value).statistic
         rows.append(dict(zip([*SERIES_KEYS, "measure", "treatment", "seed"], keys, strict=True))
-                    | {"rho": rho})  # fmt: skip
-    return pd.DataFrame(rows, columns=[*SERIES_KEYS, "measure", "treatment", "seed", "rho"])
+                    | {"rho": rho, "tied": tied})  # fmt: skip
+    columns = [*SERIES_KEYS, "measure", "treatment", "seed", "rho", "tied"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def seed_delay_trends(delays: pd.DataFrame) -> pd.DataFrame:
-    """H1 per seed: the mean over a seed's runs with an order of rho(layer, delay) (NaN when no
-    run has one). Runs of one seed share their first layers (a shallower depth is the trunk,
-    the first layers, of the deepest run), so the seed, not the run, is the replicate."""
+    """H1 per seed: the mean over a seed's runs of rho(layer, delay) (`run_trends`: a run whose
+    layers tie counts as 0), with how many runs it has and how many of them tie. Runs of one
+    seed share their first layers (a shallower depth is the trunk, the first layers, of the
+    deepest run), so the seed, not the run, is the replicate."""
     return (
         run_trends(delays)
         .groupby([*SERIES_KEYS, "measure", "seed"])
-        .agg(rho=("rho", "mean"), runs=("rho", "count"))
+        .agg(rho=("rho", "mean"), runs=("rho", "count"), tied=("tied", "sum"))
         .reset_index()
     )
 
 
-def overall_trend(delays: pd.DataFrame, rule) -> pd.DataFrame:
+def overall_trend(delays: pd.DataFrame, verdict) -> pd.DataFrame:
     """H1 per series and measure: the mean over seeds of each seed's mean rho(layer, delay)
-    (`seed_delay_trends`), with a t interval over seeds, `supported` by H1's `rule`
-    (ff.hypotheses)."""
+    (`seed_delay_trends`), with a t interval over seeds, judged by H1's `verdict` (of the
+    interval; ff.hypotheses)."""
     per_seed = seed_delay_trends(delays)
     rows = []
     for keys, group in per_seed.groupby([*SERIES_KEYS, "measure"]):
         result = mean_over_seeds(group.rho.to_numpy())
         rows.append(
             dict(zip([*SERIES_KEYS, "measure"], keys, strict=True))
-            | {"runs": int(group.runs.sum()), "mean_rho": result.pop("estimate")}
+            | {"runs": int(group.runs.sum()), "tied_runs": int(group.tied.sum())}
+            | {"mean_rho": result.pop("estimate")}
             | result
             | {"share_positive": (group.rho.dropna() > 0).mean() if result["seeds"] else np.nan}
         )
     table = pd.DataFrame(rows)
     if len(table):
-        table["supported"] = rule(table.mean_rho, table.ci_low, table.ci_high)
+        table["verdict"] = [verdict(row.ci_low, row.ci_high) for row in table.itertuples()]
     return table
 
 
 def trend_effect(table: np.ndarray) -> float:
     """Mean over seeds of Spearman's rho between layer index and delay: +1 when every seed's
-    delays rise strictly with depth, 0 with no trend."""
+    delays rise strictly with depth, 0 with no trend (a seed whose layers tie counts as 0)."""
     order = np.arange(table.shape[1])
-    rhos = [stats.spearmanr(order, row).statistic for row in table if np.ptp(row) > 0]
-    return float(np.mean(rhos)) if rhos else 0.0
+    rhos = [stats.spearmanr(order, row).statistic if np.ptp(row) else 0.0 for row in table]
+    return float(np.mean(rhos))

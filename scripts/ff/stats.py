@@ -232,22 +232,21 @@ def seed_first_layer_correlations(per_seed: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def first_layer_correlation(per_seed: pd.DataFrame, rule) -> pd.DataFrame:
+def first_layer_correlation(per_seed: pd.DataFrame, verdict) -> pd.DataFrame:
     """H2 per series, basis and kind: the seeds' mean first-layer z (`seed_first_layer_
-    correlations`) with a t interval over seeds, back-transformed to r, `supported` by H2's
-    `rule` (ff.hypotheses) on z."""
+    correlations`) with a t interval over seeds, back-transformed to r, judged by H2's
+    `verdict` of the interval on z (ff.hypotheses)."""
     rows = []
     groups = [*SERIES_KEYS, "basis", "kind"]
     for keys, group in seed_first_layer_correlations(per_seed).groupby(groups):
         on_z = mean_over_seeds(group.z.to_numpy())
-        supported = rule(on_z["estimate"], on_z["ci_low"], on_z["ci_high"])
         rows.append(
             dict(zip(groups, keys, strict=True))
             | {"treatments": int(group.treatments.max())}
             | back_transformed(on_z)
-            | {"supported": bool(supported)}
+            | {"verdict": verdict(on_z["ci_low"], on_z["ci_high"])}
         )
-    columns = [*groups, "treatments", "r", "ci_low", "ci_high", "p_value", "seeds", "supported"]
+    columns = [*groups, "treatments", "r", "ci_low", "ci_high", "p_value", "seeds", "verdict"]
     return pd.DataFrame(rows).rename(columns={"estimate": "r"}).reindex(columns=columns)
 
 
@@ -269,29 +268,32 @@ TREND_PREDICTORS = ("layer", "log2_width")
 
 def seed_trend_slopes(per_seed: pd.DataFrame) -> pd.DataFrame:
     """H3 per seed: within one seed, Fisher z of every (treatment, layer) correlation with the
-    model regressed on layer index and log2(width) together (ordinary least squares); one
-    slope per predictor (long: predictor, slope). Series whose seeds do not vary both are
-    left out."""
+    model regressed on layer index and log2(width) together, with one intercept per network
+    depth (ordinary least squares); one slope per predictor (long: predictor, slope). The
+    depth intercepts make the layer slope a comparison of layers within networks of one
+    depth: across depths, a deeper layer also sits in a deeper network, whose model differs.
+    Series whose seeds do not vary both are left out."""
     rows = []
     groups = [*SERIES_KEYS, "basis", "kind", "seed"]
     for keys, group in per_seed[per_seed.depth > 1].dropna(subset=["r"]).groupby(groups):
-        design = np.column_stack([np.ones(len(group)), group.layer, np.log2(group.width)])
+        depths = (group.depth.to_numpy()[:, None] == np.unique(group.depth)).astype(float)
+        design = np.column_stack([depths, group.layer, np.log2(group.width)])
         identifiable = group.layer.nunique() > 1 and group.width.nunique() > 1
         if not identifiable or np.linalg.matrix_rank(design) < design.shape[1]:
             continue
         coef, _, _ = ols(design, fisher_z(group.r.to_numpy()))
         base = dict(zip(groups, keys, strict=True)) | {"points": len(group)}
-        for index, predictor in enumerate(TREND_PREDICTORS, start=1):
+        for index, predictor in enumerate(TREND_PREDICTORS, start=depths.shape[1]):
             rows.append(base | {"predictor": predictor, "slope": float(coef[index])})
     return pd.DataFrame(rows, columns=[*groups, "points", "predictor", "slope"])
 
 
-def correlation_trends(per_seed: pd.DataFrame, rules: dict) -> pd.DataFrame:
+def correlation_trends(per_seed: pd.DataFrame, verdicts: dict) -> pd.DataFrame:
     """H3 per series, basis and kind: each predictor's slope (`seed_trend_slopes`) averaged over
     seeds with a t interval over seeds. A seed's (treatment, layer) points share layers (a
     shallower depth is the deepest run's trunk), so they are not independent replicates;
-    the seeds are. `weakens` by the rule of each predictor's claim (`rules`, by predictor;
-    ff.hypotheses)."""
+    the seeds are. Each predictor's slope judged by its claim's `verdict` of the interval
+    (`verdicts`, by predictor; ff.hypotheses)."""
     rows = []
     groups = [*SERIES_KEYS, "basis", "kind", "predictor"]
     for keys, group in seed_trend_slopes(per_seed).groupby(groups, sort=False):
@@ -303,8 +305,7 @@ def correlation_trends(per_seed: pd.DataFrame, rules: dict) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows)
     if len(table):
-        table["weakens"] = [
-            bool(rules[row.predictor](row.slope, row.ci_low, row.ci_high))
-            for row in table.itertuples()
+        table["verdict"] = [
+            verdicts[row.predictor](row.ci_low, row.ci_high) for row in table.itertuples()
         ]
     return table

@@ -35,11 +35,14 @@ rule layer_correlation:
         ),
         per_seed="results/stats/layer_correlation_per_seed.tsv",
         overall="results/stats/layer_correlation_overall.tsv",
+        part_whole="results/stats/part_whole.tsv",
     log:
         "logs/layer_correlation/layer_correlation.log",
     localrule: True
     conda:
         "../../envs/analysis.yaml"
+    params:
+        correlation_kind=config["analysis"]["correlation_kind"],
     script:
         "../../scripts/layer_correlation.py"
 
@@ -92,6 +95,7 @@ rule stats_summary:
         correlation_overall="results/stats/layer_correlation_overall.tsv",
         correlations="results/stats/layer_correlation.tsv",
         trends="results/stats/correlation_trends.tsv",
+        part_whole="results/stats/part_whole.tsv",
     output:
         report(
             "results/stats/summary.md",
