@@ -1,6 +1,9 @@
 """The paper recipe (ff.paper_recipe) against a plain single-seed version written from its
 definition (the list in the module's docstring), differentiated by autograd."""
 
+import dataclasses
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -9,7 +12,7 @@ import torch.nn.functional as F
 from ff.config import TrainSettings, Treatment
 from ff.data import Splits
 from ff.forward_forward import TrainInputs
-from ff.layers import label_free, overlay_label
+from ff.layers import RMS_EPS, label_free, overlay_label
 from ff.negatives import random_wrong_labels
 from ff.paper_recipe import PAPER, PaperFF, PaperFFTrainer, cooled_down
 
@@ -128,14 +131,19 @@ def synthetic_splits(n: int = 400) -> Splits:
     return Splits(images[:n], labels[:n], images[n:], labels[n:], images[:100], labels[:100])
 
 
+def small_trainer(epochs: int) -> PaperFFTrainer:
+    """Two seeds of a 2 x 16 network on 400 synthetic images, batches of 20."""
+    splits = synthetic_splits()
+    settings = TrainSettings(batch_size=20, train_size=400, evals_per_epoch=1, eval_size=100)
+    treatment = Treatment("mnist", 2, 16, recipe="paper", epochs=epochs)
+    negatives = np.stack([random_wrong_labels(splits.train_y, s, epochs) for s in (0, 1)])
+    return PaperFFTrainer(treatment, settings, [0, 1], splits, CPU, TrainInputs(negatives))
+
+
 def test_a_seed_steps_as_plain_sgd_with_momentum_and_weight_decay_would_move_it():
     """Two steps of the trainer (all seeds batched) against torch's SGD on the textbook
     gradients of seed 1 alone: same parameter groups, momentum, weight decay and rates."""
-    splits = synthetic_splits()
-    settings = TrainSettings(batch_size=20, train_size=400, evals_per_epoch=1, eval_size=100)
-    treatment = Treatment("mnist", 2, 16, recipe="paper", epochs=2)
-    negatives = np.stack([random_wrong_labels(splits.train_y, s, 2) for s in (0, 1)])
-    trainer = PaperFFTrainer(treatment, settings, [0, 1], splits, CPU, TrainInputs(negatives))
+    trainer = small_trainer(epochs=2)
     model = trainer.model
     w = [weight[1].detach().clone().requires_grad_() for weight in model.weights]
     b = [bias[1, 0].detach().clone().requires_grad_() for bias in model.biases]
@@ -184,3 +192,69 @@ def test_the_read_out_learns_and_is_recorded(mnist_splits):
     assert all(0 <= row["separation"] <= 1 for row in train)
     assert result.test_predictions.shape == (1, 2 + 3, 10_000)  # layers, model x2, read-out
     assert "readout" in result.weights
+
+
+# The published recipe (loeweX/Forward-Forward's config.yaml and code), written out here: the
+# checks above read the module's own constants (ff.paper_recipe.PAPER), so they would pass a
+# wrong one.
+PUBLISHED = {
+    "learning_rate": 1e-3,
+    "weight_decay": 3e-4,
+    "momentum": 0.9,
+    "readout_learning_rate": 1e-2,
+    "readout_weight_decay": 3e-3,
+    "peer_normalization": 0.03,
+    "peer_momentum": 0.9,
+    "peer_start": 0.5,
+    "neutral_label": 0.1,
+}
+
+
+def published_cool_down(learning_rate: float, epoch: int, epochs: int) -> float:
+    if epoch > epochs // 2:
+        return learning_rate * 2 * (1 + epochs - epoch) / epochs
+    return learning_rate
+
+
+def test_the_recipe_s_constants_are_the_published_ones():
+    assert dataclasses.asdict(PAPER) == PUBLISHED
+    assert RMS_EPS == 1e-8
+    for epochs in (1, 2, 3, 10, 11):
+        for epoch in range(epochs):
+            expected = published_cool_down(1e-3, epoch, epochs)
+            assert cooled_down(1e-3, epoch, epochs) == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_optimizer_is_sgd_at_the_published_rates_decays_and_momentum():
+    trainer = small_trainer(epochs=10)
+    model, optimizer = trainer.model, trainer.optimizer
+    assert type(optimizer) is torch.optim.SGD
+    layers, readouts = optimizer.param_groups
+    assert [id(p) for p in layers["params"]] == [id(p) for p in [*model.weights, *model.biases]]
+    assert [id(p) for p in readouts["params"]] == [id(model.readout)]
+    for group, (lr, decay) in [(layers, (1e-3, 3e-4)), (readouts, (1e-2, 3e-3))]:
+        assert (group["lr"], group["weight_decay"], group["momentum"]) == (lr, decay, 0.9)
+        assert (group["dampening"], group["nesterov"]) == (0, False)
+    # a step of epoch 9 (from 0) of 10 runs both groups at the cooled-down published rates
+    trainer.train_step(trainer.batch_indices(9)[0], 9)
+    assert layers["lr"] == pytest.approx(published_cool_down(1e-3, 9, 10), rel=1e-12)
+    assert readouts["lr"] == pytest.approx(published_cool_down(1e-2, 9, 10), rel=1e-12)
+
+
+def test_weights_start_normal_with_std_one_over_sqrt_fan_out_the_rest_at_zero_or_half():
+    width = 2000  # layer 1 maps 784 -> 2000: 1/sqrt(fan_in) would be 60% too wide
+    model = PaperFF([0, 1], 2, width, trunk_depths=(1,))
+    for weight in model.weights:  # [S, fan_in, fan_out]
+        for seed_weight in weight.detach():
+            assert seed_weight.mean().item() == pytest.approx(0, abs=0.01 / math.sqrt(width))
+            assert seed_weight.std().item() == pytest.approx(1 / math.sqrt(width), rel=0.02)
+    assert all(not bias.any() for bias in model.biases)
+    assert all(not readout.any() for readout in model.readouts().values())
+    assert torch.equal(model.running_means, torch.full_like(model.running_means, 0.5))
+
+
+def test_inputs_and_activities_are_divided_by_rms_plus_1e_8_outside_the_root():
+    model = PaperFF([0], 1, 10)
+    zero = torch.zeros(1, 784, dtype=torch.float64)  # RMS 0: 1 / (0 + 1e-8), not 1 / sqrt(1e-8)
+    assert model.input_inv_rms(zero, label_square=0.0).item() == pytest.approx(1e8, rel=1e-12)
+    assert model.inv_rms_of(zero[:, 0]).item() == pytest.approx(1e8, rel=1e-12)
