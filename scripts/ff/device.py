@@ -13,6 +13,7 @@ import os
 import platform
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -76,6 +77,19 @@ def configure_torch(threads: int, matmul_precision: str = "highest") -> None:
     torch.backends.cudnn.benchmark = False
     torch.set_float32_matmul_precision(matmul_precision)
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
+
+
+@contextmanager
+def float32_products():
+    """Matrix products in float32 (TF32 on CUDA) for the duration, whatever the training's
+    precision: an evaluation measures the network, and bfloat16 rounding there would add
+    noise to every accuracy the statistics read."""
+    previous = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("high")
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(previous)
 
 
 def synchronize(device: torch.device) -> None:

@@ -22,7 +22,7 @@ import torch
 
 from ff.config import TrainSettings, Treatment, config_hash
 from ff.data import TEST_SIZE, Splits
-from ff.device import synchronize
+from ff.device import float32_products, synchronize
 from ff.layers import to_body
 from ff.negatives import data_order
 
@@ -342,7 +342,7 @@ class Trainer:
             )
             if checkpoint is not None:
                 self.save_checkpoint(checkpoint, result)
-        test = self.evaluate(self.test)
+        test = self.measure(self.test)
         end = float(total_epochs), total_epochs * self.steps_per_epoch
         result.record(test, self.seeds, "test", *end)
         result.weights = self.weights()
@@ -350,9 +350,14 @@ class Trainer:
             extra.weights = self.extra_weights(key)
         return result
 
+    def measure(self, data: EvalSet) -> Evaluation:
+        """`evaluate` with float32 products, whatever the training's precision."""
+        with float32_products():
+            return self.evaluate(data)
+
     def _record_validation(self, result: TrainingResult, epoch: float, step: int) -> np.ndarray:
         """Evaluate on validation, append to the result; returns the model accuracy per seed."""
-        ev = self.evaluate(self.validation)
+        ev = self.measure(self.validation)
         result.record(ev, self.seeds, "validation", epoch, step)
         return ev.model["accuracy"].cpu().numpy()
 
