@@ -11,10 +11,11 @@ import torch
 
 from ff.config import TrainSettings, Treatment, trunk_depths, trunks
 from ff.forward_forward import TrainInputs
+from ff.jobs import TRAIN_OUTPUTS
 from ff.methods import trainer_class
 from ff.metrics import read_table
 from ff.negatives import random_wrong_labels
-from ff.outputs import TRAIN_OUTPUTS, trunk_outputs, write_outputs
+from ff.outputs import trunk_outputs, write_outputs
 
 CPU = torch.device("cpu")
 SETTINGS = TrainSettings(batch_size=50, train_size=1000, evals_per_epoch=2, eval_size=300)

@@ -1,6 +1,7 @@
-"""What a training job asks of the machine or the cluster: GPUs, memory, run time.
+"""What a training job writes, and asks of the machine or the cluster: GPUs, memory, run time.
 
-Read by the Snakefile at start-up, so it imports no torch.
+Read by the Snakefile at start-up, so it imports no torch (torch would cost the controller
+about 1.3 s of CPU and 600 MB for the whole run).
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from ff.data import IMAGE_SIZE
 PROCESS_MB = 2000  # the Python process, torch and a data set's splits
 MARGIN_MB = 256
 CPU_RUNTIME_MINUTES = 60  # per attempt: a CPU-sized guess SLURM users raise in their profile
+# A treatment's training outputs (results/train/{treatment}/...), by name.
+TRAIN_OUTPUTS = {
+    "history": "history.tsv",
+    "predictions": "predictions.npz",
+    "weights": "weights.pt",
+    "run": "run.json",
+}
 
 
 def gpus(settings: TrainSettings) -> int:

@@ -15,13 +15,6 @@ from ff.loop import TrainingResult
 from ff.metrics import METRIC_COLUMNS, read_table, write_table
 
 HISTORY_COLUMNS = ["seed", "epoch", "step", "split", "layer", *METRIC_COLUMNS]
-# A treatment's training outputs (results/train/{treatment}/...), by name.
-TRAIN_OUTPUTS = {
-    "history": "history.tsv",
-    "predictions": "predictions.npz",
-    "weights": "weights.pt",
-    "run": "run.json",
-}
 
 
 def versions() -> dict:
@@ -40,7 +33,7 @@ def versions() -> dict:
 
 
 def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
-    """paths: by the names of TRAIN_OUTPUTS, and `trunks`: what the trunks, the shallower
+    """paths: by the names of ff.jobs.TRAIN_OUTPUTS, and `trunks`: what the trunks, the shallower
     networks made of the first layers, need beyond those layers' outputs (`trunk_outputs`):
     the result's extras, by depth (ff.forward_forward; none for backprop)."""
     write_table(pd.DataFrame(result.history).reindex(columns=HISTORY_COLUMNS), paths["history"])
@@ -74,7 +67,7 @@ def write_outputs(result: TrainingResult, paths: dict, run_info: dict) -> None:
 
 def trunk_outputs(trained: dict, depth: int, paths: dict, run_info: dict) -> None:
     """The outputs of the network made of the first `depth` layers of a trained one (its trunk
-    of that depth), from that one's outputs `trained` (by the names of TRAIN_OUTPUTS and
+    of that depth), from that one's outputs `trained` (by the names of ff.jobs.TRAIN_OUTPUTS and
     `trunks`): its layers' rows and predictions as they are, its model's from `trunks`."""
     trunk = torch.load(trained["trunks"], weights_only=True)[depth]
     history = read_table(trained["history"])

@@ -13,6 +13,7 @@ from snakemake.exceptions import WorkflowError
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
 from ff import jobs
+from ff.jobs import TRAIN_OUTPUTS
 from ff.config import (
     TrainSettings,
     check_config,
@@ -26,7 +27,6 @@ from ff.config import (
 )
 from ff.data import RAW_FILES
 from ff.figure_table import figure_inputs
-from ff.outputs import TRAIN_OUTPUTS
 
 check_config(config)
 TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
@@ -39,6 +39,11 @@ TRUNK_OF = {
     if trunk.id != treatment
 }
 TRAINED = [treatment for treatment in TREATMENTS if treatment not in TRUNK_OF]
+# each training job's trunk depths (ff.config.trunk_depths), once rather than once per job
+TRUNK_DEPTHS = {
+    treatment: trunk_depths(list(TREATMENTS.values()), TREATMENTS[treatment])
+    for treatment in TRAINED
+}
 CHUNKS = {
     treatment_id: [
         chunk_name(chunk)
@@ -124,7 +129,7 @@ def trained_chunk_outputs(folder):
 def trunk_depths_of(wildcards):
     """The trunk depths of this training job: the shallower depths whose treatments its run
     also serves (ff.config.trunk_depths)."""
-    return trunk_depths(list(TREATMENTS.values()), treatment_of(wildcards))
+    return TRUNK_DEPTHS[wildcards.treatment]
 
 
 def trunk_chunk(wildcards):
