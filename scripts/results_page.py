@@ -1,4 +1,5 @@
-"""Rule results_page: docs/results.md and the figures README shows, from this study's run."""
+"""Rule results_page: docs/results.md and the figures README shows, from the default study's
+run, with the commit of the code that computed them."""
 
 import shutil
 from pathlib import Path
@@ -6,16 +7,20 @@ from pathlib import Path
 import pandas as pd
 
 from ff.logs import start_logging
+from ff.provenance import source_commit
 from ff.summary import results_page
 
 log = start_logging(snakemake.log[0])
 figures = [Path(path).stem for path in snakemake.input.figures]
+commit, changed = source_commit(Path(snakemake.scriptdir).parent)
 text = results_page(
     pd.read_csv(snakemake.input.answers, sep="\t"),
     snakemake.params.study,
     figures,
     delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
+    commit=commit,
+    uncommitted=changed,
 )
 Path(snakemake.output.page).write_text(text)
 for source, target in zip(snakemake.input.figures, snakemake.output.figures, strict=True):

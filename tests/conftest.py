@@ -37,8 +37,10 @@ def mnist_splits(mnist_raw_dir) -> data.Splits:
 
 
 def copy_workflow(destination: Path) -> Path:
-    """A runnable copy of the workflow (no results), for end-to-end tests."""
-    for name in ("Snakefile", "workflow", "config", "scripts", "envs", "tests/config"):
+    """A runnable copy of the workflow (no results), for end-to-end tests; with the committed
+    docs/, README and .gitignore, so that a run which rewrote them would show in git status."""
+    names = ("Snakefile", "workflow", "config", "scripts", "envs", "tests/config")
+    for name in (*names, "docs", "README.md", ".gitignore"):
         source = ROOT / name
         target = destination / name
         if source.is_dir():
@@ -78,8 +80,23 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
     return result
 
 
+def git(workdir: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=workdir, capture_output=True, text=True)
+    assert result.returncode == 0, f"git {' '.join(args)} failed:\n{result.stderr}"
+    return result.stdout
+
+
+def git_checkout(workdir: Path) -> Path:
+    """workdir made a git repository with everything in it committed, as a fresh clone is."""
+    git(workdir, "init", "-q")
+    git(workdir, "add", "-A")
+    git(workdir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    return workdir
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory) -> Path:
-    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
+    """The tiny study's `all`, run in a git checkout of the workflow."""
+    workdir = git_checkout(copy_workflow(tmp_path_factory.mktemp("workflow")))
     snakemake(workdir, "--cores", "2", "all")
     return workdir

@@ -792,14 +792,25 @@ def test_summary_markdown_joins_the_sections_under_a_title():
     assert f"\n{PAPER_ONLY}\n\n## Every measure\n" in text
 
 
-def test_results_page_is_the_answers_section_under_the_figures():
-    page = results_page(answers_table(), "the default study", ["fig_a"], 0.9, "pearson")
+@pytest.mark.parametrize(
+    ("commit", "uncommitted", "source"),
+    [
+        ("abc1234", False, " at commit abc1234"),
+        ("abc1234", True, " at commit abc1234, with uncommitted changes,"),
+        (None, False, " (not a git checkout)"),
+    ],
+)
+def test_results_page_is_the_answers_section_under_the_figures(commit, uncommitted, source):
+    page = results_page(
+        answers_table(), "the default study", ["fig_a"], 0.9, "pearson", commit, uncommitted
+    )
     assert page.split("\n") == [
         "# Results",
         "",
-        "Written by rule `results_page` from `results/stats/answers.tsv` of the default study. "
-        "The detail, every basis, measure and training, is in `results/stats/summary.md`; every "
-        "figure with its caption in the report (`snakemake --report report.html`).",
+        f"Written by rule `results_page`{source} from `results/stats/answers.tsv` of the "
+        "default study. The detail, every basis, measure and training, is in "
+        "`results/stats/summary.md`; every figure with its caption in the report "
+        "(`snakemake --report report.html`).",
         "",
         "![fig_a](figures/fig_a.png)",
         "",

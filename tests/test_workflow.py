@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 import torch
 import yaml
-from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, snakemake
+from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, git, git_checkout, snakemake
 
 from ff.config import Treatment, treatments
 from ff.data import CANONICAL_MD5, RAW_FILES
 from ff.metrics import TIDY_COLUMNS
+from ff.provenance import source_commit
 
 
 def tiny_treatments() -> list[Treatment]:
@@ -92,6 +93,37 @@ def test_training_logs_a_line_per_epoch(tiny_run):
 def test_a_finished_workflow_has_nothing_left_to_do(tiny_run):
     result = snakemake(tiny_run, "-n")
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_run_leaves_the_checkout_clean(tiny_run):
+    # `all` writes only git-ignored folders (results/, resources/, logs/, .snakemake/), never
+    # the committed docs/results.md and docs/figures/
+    assert git(tiny_run, "status", "--porcelain") == ""
+    assert source_commit(tiny_run) == (git(tiny_run, "rev-parse", "--short", "HEAD").strip(), False)
+
+
+@pytest.mark.slow
+def test_results_page_refuses_a_study_that_is_not_the_default(tiny_run):
+    # the tiny study's inputs are built, so a publish that were not refused would write docs/
+    result = snakemake(tiny_run, "--cores", "1", "results_page", check=False)
+    assert result.returncode != 0
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "this run changes it (--configfile tests/config/tiny.yaml)" in output
+    assert "run `snakemake --cores 2 results_page` without --configfile or --config" in output
+    assert git(tiny_run, "status", "--porcelain") == ""
+
+
+def test_results_page_names_the_commit_of_the_code(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("checkout")
+    (workdir / "Snakefile").write_text("# a rule\n")
+    commit = git(git_checkout(workdir), "rev-parse", "--short", "HEAD").strip()
+    (workdir / "results").mkdir()
+    (workdir / "results/answers.tsv").write_text("results are not code\n")
+    assert source_commit(workdir) == (commit, False)
+    (workdir / "Snakefile").write_text("# a changed rule\n")
+    assert source_commit(workdir) == (commit, True)
+    assert source_commit(tmp_path_factory.mktemp("plain")) == (None, False)
 
 
 @pytest.mark.slow

@@ -445,15 +445,27 @@ def summary_markdown(
 
 
 def results_page(
-    answers: pd.DataFrame, study: str, figures: list[str], delay_fraction: float, kind: str
+    answers: pd.DataFrame,
+    study: str,
+    figures: list[str],
+    delay_fraction: float,
+    kind: str,
+    commit: str | None,
+    uncommitted: bool = False,
 ) -> str:
     """docs/results.md: the study's answers and its headline figures, as README shows them;
-    written by the workflow from the same table as summary.md, so the two cannot drift."""
+    written by the workflow from the same table as summary.md, so the two cannot drift.
+    `commit`: the workflow's commit the run was made from (None: not a git checkout), and
+    whether its code had `uncommitted` changes."""
+    if commit is None:
+        source = " (not a git checkout)"
+    else:
+        source = f" at commit {commit}" + (", with uncommitted changes," if uncommitted else "")
     lines = [
         "# Results",
         "",
-        f"Written by rule `results_page` from `results/stats/answers.tsv` of {study}. The "
-        "detail, every basis, measure and training, is in `results/stats/summary.md`; every "
+        f"Written by rule `results_page`{source} from `results/stats/answers.tsv` of {study}. "
+        "The detail, every basis, measure and training, is in `results/stats/summary.md`; every "
         "figure with its caption in the report (`snakemake --report report.html`).",
         "",
     ]

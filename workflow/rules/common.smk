@@ -26,7 +26,7 @@ from ff.config import (
     trunks,
 )
 from ff.data import RAW_FILES
-from ff.figure_table import figure_inputs
+from ff.figure_table import figure_inputs, published_figures
 
 check_config(config)
 TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
@@ -54,6 +54,10 @@ CHUNKS = {
     for treatment_id, treatment in TREATMENTS.items()
 }
 FIGURES = figure_inputs(Path(workflow.basedir, "workflow", "figures.yaml"))
+# the figures marked `published: true` in workflow/figures.yaml: README shows them
+PUBLISHED_FIGURES = published_figures(
+    Path(workflow.basedir, "workflow", "figures.yaml")
+)
 
 
 def one_of(ids):
@@ -202,3 +206,29 @@ def figure_outputs():
 
 def stats_outputs():
     return expand("results/stats/{file}", file=STATS)
+
+
+# What this run changes from the default study: a --configfile but config/config.yaml, --config.
+DEFAULT_CONFIG = Path(workflow.basedir, "config", "config.yaml").resolve()
+STUDY_CHANGES = [
+    f"--configfile {os.path.relpath(path)}"
+    for path in workflow.overwrite_configfiles
+    if Path(path).resolve() != DEFAULT_CONFIG
+] + (["--config"] if workflow.config_settings.config else [])
+
+
+def default_study_only(wildcards):
+    """results_page's inputs; a WorkflowError, before anything is built, when this run
+    changes the default study: docs/ is committed and holds the default study's results.
+    """
+    if STUDY_CHANGES:
+        raise WorkflowError(
+            f"results_page publishes only the default study, and this run changes it "
+            f"({' '.join(STUDY_CHANGES)}). docs/ holds the default study's results: run "
+            "`snakemake --cores 2 results_page` without --configfile or --config. This "
+            "study's answers are in results/stats/summary.md."
+        )
+    return {
+        "answers": "results/stats/answers.tsv",
+        "figures": expand("results/figures/{figure}.png", figure=PUBLISHED_FIGURES),
+    }

@@ -1,18 +1,13 @@
-# results_page: docs/results.md and the PNGs README shows, rewritten by every run of `all`, so
-# README's results are always those of the last study run here (the default study in git).
-
-from ff.figure_table import published_figures
-
-# the figures marked `published: true` in workflow/figures.yaml
-PUBLISHED_FIGURES = published_figures(
-    Path(workflow.basedir, "workflow", "figures.yaml")
-)
+# results_page: docs/results.md and the PNGs README shows. They are committed, so no study run
+# writes them (`all` writes only under results/): a maintainer publishes the default study's
+# answers on purpose with `snakemake --cores 2 results_page`, and commits them.
 
 
 rule results_page:
     input:
-        answers="results/stats/answers.tsv",
-        figures=expand("results/figures/{figure}.png", figure=PUBLISHED_FIGURES),
+        # refused while the DAG is built, before any job runs, unless this run is the
+        # default study (common.smk)
+        unpack(default_study_only),
     output:
         page="docs/results.md",
         figures=expand("docs/figures/{figure}.png", figure=PUBLISHED_FIGURES),
