@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +30,9 @@ import torch
 
 from ff.config import TrainSettings, Treatment, seed_count, treatments, with_defaults
 from ff.data import IMAGE_SIZE, Splits
-from ff.device import choose_device, configure_torch, synchronize
+from ff.device import choose_device, configure_torch
 from ff.forward_forward import FFTrainer, TrainInputs
+from ff.matrix_rate import matmul_gflops
 from ff.methods import study_cost
 from ff.negatives import random_wrong_labels
 from ff.reference import plain_on_tensors_seconds, plain_seconds
@@ -82,46 +82,6 @@ def study_flops(config_path: Path) -> dict:
     settings = TrainSettings.from_config(config["training"])
     cost = study_cost(treatments(config), settings, functools.partial(seed_count, config))
     return {"training_flops": cost.training, "evaluation_flops": cost.evaluation}
-
-
-def matmul_gflops(
-    seeds: int, batch: int, depth: int, width: int, device: torch.device, seconds: float = 2.0
-) -> float:
-    """Rate, at the chosen precision, of exactly the products FFTrainer.step_flops counts."""
-    gen = torch.Generator(device="cpu").manual_seed(0)
-
-    def rand(*shape):
-        return torch.rand(*shape, generator=gen).to(device)
-
-    x1, w1, g1 = (
-        rand(seeds, batch, IMAGE_SIZE),
-        rand(seeds, IMAGE_SIZE, width),
-        rand(seeds, batch, width),
-    )
-    x, w, g = (
-        rand(seeds, 2 * batch, width),
-        rand(seeds, width, width),
-        rand(seeds, 2 * batch, width),
-    )
-
-    def one_step():
-        torch.bmm(x1, w1)
-        torch.bmm(x1.transpose(1, 2), g1)
-        for _ in range(depth - 1):
-            torch.bmm(x, w)
-            torch.bmm(x.transpose(1, 2), g)
-
-    for _ in range(3):
-        one_step()
-    synchronize(device)
-    started, repeats = time.perf_counter(), 0
-    while time.perf_counter() - started < seconds:
-        one_step()
-        repeats += 1
-    synchronize(device)
-    elapsed = time.perf_counter() - started
-    step = FFTrainer.step_flops(Treatment("bench", depth, width), seeds, batch)
-    return step * repeats / elapsed / 1e9
 
 
 def main() -> None:

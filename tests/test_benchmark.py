@@ -9,6 +9,7 @@ from conftest import ROOT
 
 from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment
+from ff.data import save_splits
 from ff.forward_forward import FFTrainer
 
 
@@ -59,3 +60,25 @@ def test_study_cost_counts_training_and_evaluation(tmp_path):
     comparisons = {"methods": ["ff", "backprop"], "recipes": ["paper", "adam"]}
     with_comparisons.write_text(yaml.safe_dump(paper | comparisons))
     assert study_flops(with_comparisons)["training_flops"] > 2 * cost["training_flops"]
+
+
+def test_paper_recipe_benchmark_skips_a_missing_public_clone_and_writes_its_json(
+    tmp_path, mnist_splits
+):
+    """Without --public the public implementation is skipped with a message naming what to
+    pass; the project's side still runs (a narrow network, two epochs) and reports its
+    figures."""
+    data, out = tmp_path / "mnist.npz", tmp_path / "bench.json"
+    save_splits(mnist_splits, data)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/benchmark_paper_recipe.py"), "--epochs", "2",
+         "--width", "16", "--seeds", "1", "2", "--data", str(data), "--device", "cpu",
+         "--json", str(out)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert "public implementation skipped: pass --public" in result.stdout
+    report = json.loads(out.read_text())
+    assert "public_seconds_per_epoch" not in report and "public_over_project" not in report
+    assert report["project_seconds_per_seed_epoch"] > 0 and report["matmul_gflops"] > 0
+    assert set(report["project"]["test_error_percent"]) == {"1", "2"}
+    assert 0 < report["mean_test_error_percent"] < 100
