@@ -14,6 +14,7 @@ write_table(table, snakemake.output.table)
 write_table(per_seed, snakemake.output.per_seed)
 write_table(h2_table(per_seed), snakemake.output.overall)
 write_table(
-    part_whole_check(metrics, snakemake.params.correlation_kind), snakemake.output.part_whole
+    part_whole_check(metrics, per_seed, snakemake.params.correlation_kind),
+    snakemake.output.part_whole,
 )
 log.info("%d pooled coefficients, %d per seed", len(table), len(per_seed))

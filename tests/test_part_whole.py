@@ -58,13 +58,18 @@ def part_whole_runs(same_models=False, seeds=8, rng_seed=0) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
+def check(metrics: pd.DataFrame, kind: str = "pearson") -> pd.DataFrame:
+    """part_whole_check beside H2's own per-seed correlations of the same table."""
+    return part_whole_check(metrics, stats.layer_correlation(metrics)[1], kind)
+
+
 def rows_of(table: pd.DataFrame) -> pd.DataFrame:
     return table.set_index(["basis", "model"])
 
 
 def test_layer_1_correlates_more_with_the_whole_it_is_part_of():
     metrics = part_whole_runs()
-    table = part_whole_check(metrics)
+    table = check(metrics)
     assert len(table) == 2 * 3 and (table.definition == "label").all()
     rows = rows_of(table)
     for basis in ("levels", "differences"):
@@ -88,7 +93,7 @@ def test_layer_1_correlates_more_with_the_whole_it_is_part_of():
 
 
 def test_the_same_model_gives_equal_correlations_and_no_difference():
-    rows = rows_of(part_whole_check(part_whole_runs(same_models=True), kind="spearman"))
+    rows = rows_of(check(part_whole_runs(same_models=True), kind="spearman"))
     for basis in ("levels", "differences"):
         with_r = rows.loc[(basis, "with layer 1"), ["r", "ci_low", "ci_high"]]
         without_r = rows.loc[(basis, "without layer 1"), ["r", "ci_low", "ci_high"]]
@@ -99,7 +104,7 @@ def test_the_same_model_gives_equal_correlations_and_no_difference():
 
 
 def test_lines_one_per_series_and_basis():
-    table = part_whole_check(part_whole_runs())
+    table = check(part_whole_runs())
     lines = part_whole_lines(table)
     assert len(lines) == 2
     rows = rows_of(table).loc["differences"]
@@ -123,6 +128,6 @@ def test_tables_without_accuracy_skip_first_give_an_empty_table():
     paper_only["metric"] = np.where(paper_only.layer == "model", "readout_accuracy", "separation")
     one_layer = with_skip_first({k: v for k, v in curves.items() if k[1] != 2}, {0: EPOCHS}, 1)
     for metrics in (backprop, paper_only, one_layer):
-        table = part_whole_check(metrics)
+        table = part_whole_check(metrics, pd.DataFrame())  # no treatment to read it for
         assert table.empty and "seeds" in table
         assert "accuracy_skip_first" in part_whole_lines(table)[0]

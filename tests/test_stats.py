@@ -1286,7 +1286,7 @@ def test_summary_states_each_verdict_from_the_tables():
         hypotheses.h2_table(per_seed),
         correlations,
         hypotheses.h3_table(trend_seeds),
-        part_whole_check(runs),
+        part_whole_check(runs, per_seed),
     ).split("\n")
     starts = [
         "| H1: deeper layers learn later | mnist | this project's Adam recipe and label "

@@ -12,7 +12,7 @@ from ff.metrics import series_labels
 
 SKIP_FIRST = "accuracy_skip_first"
 LAYER_METRIC, WHOLE_METRIC = stats.DEFINITIONS["label"]
-MODELS = {"with layer 1": WHOLE_METRIC, "without layer 1": SKIP_FIRST}
+MODELS = ("with layer 1", "without layer 1")  # the whole model, the model without layer 1
 DIFFERENCE = "with - without"
 COLUMNS = [
     *stats.SERIES_KEYS, "basis", "kind", "model", "r", "ci_low", "ci_high", "z", "z_ci_low",
@@ -20,16 +20,22 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def seed_first_layer_z(metrics: pd.DataFrame, model_metric: str, kind: str) -> pd.Series:
-    """Per series, basis and seed: the mean Fisher z over the seed's treatments of layer 1's
-    r with the model whose accuracy is `model_metric` (label definition, depth >= 2)."""
+def without_first_layer(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per-seed correlations of every layer with the model without layer 1, as
+    ff.stats.per_seed_correlations computes them with the whole model (label definition,
+    depth >= 2)."""
     layers = metrics[(metrics.layer != "model") & (metrics.metric == LAYER_METRIC)]
-    model = metrics[(metrics.layer == "model") & (metrics.metric == model_metric)]
+    model = metrics[(metrics.layer == "model") & (metrics.metric == SKIP_FIRST)]
     # renamed so that accuracy_curves reads it as the label definition's model: the curves, and
     # so everything after them, are then exactly H2's, the model column aside
     curves = stats.accuracy_curves(pd.concat([layers, model.assign(metric=WHOLE_METRIC)]))
-    curves = curves[(curves.definition == "label") & (curves.depth > 1)]
-    z = stats.seed_first_layer_correlations(stats.per_seed_correlations(curves))
+    return stats.per_seed_correlations(curves[(curves.definition == "label") & (curves.depth > 1)])
+
+
+def seed_first_layer_z(per_seed: pd.DataFrame, kind: str) -> pd.Series:
+    """Per series, basis and seed: the mean Fisher z over the seed's treatments of layer 1's
+    r with the model, from per-seed correlations (ff.stats.per_seed_correlations)."""
+    z = stats.seed_first_layer_correlations(per_seed)
     return z[z.kind == kind].set_index([*stats.SERIES_KEYS, "basis", "seed"]).z
 
 
@@ -44,11 +50,14 @@ def estimate_row(z: pd.Series, as_r: bool) -> dict:
     return row
 
 
-def part_whole_check(metrics: pd.DataFrame, kind: str = "pearson") -> pd.DataFrame:
+def part_whole_check(
+    metrics: pd.DataFrame, per_seed: pd.DataFrame, kind: str = "pearson"
+) -> pd.DataFrame:
     """Layer 1's r with the whole model and with the model without layer 1, per label-definition
     series whose treatments (depth >= 2) record `accuracy_skip_first`, as H2 computes it:
     validation curves after epoch 0, r per seed and treatment on `levels` and `differences`,
-    the mean Fisher z over a seed's treatments, then a t interval over seeds.
+    the mean Fisher z over a seed's treatments, then a t interval over seeds. `per_seed`: H2's
+    per-seed correlations (ff.stats.layer_correlation's second table), the whole model's.
 
     One row per series (SERIES_KEYS), basis and model, with `kind` (pearson or spearman):
     - model "with layer 1" / "without layer 1": r, ci_low, ci_high (back-transformed), and the
@@ -63,10 +72,12 @@ def part_whole_check(metrics: pd.DataFrame, kind: str = "pearson") -> pd.DataFra
     metrics = metrics[metrics.treatment.isin(recorded.treatment)]
     if metrics.empty:
         return pd.DataFrame(columns=COLUMNS)
+    # with layer 1: H2's own per-seed correlations (per_seed), of the same treatments
+    whole = per_seed[per_seed.treatment.isin(recorded.treatment) & (per_seed.definition == "label")]
+    models = dict(zip(MODELS, (whole, without_first_layer(metrics)), strict=True))
     # treatments and seeds with an r for only one of the two models drop out of the pairs
     paired = pd.concat(
-        {name: seed_first_layer_z(metrics, metric, kind) for name, metric in MODELS.items()},
-        axis=1,
+        {name: seed_first_layer_z(table, kind) for name, table in models.items()}, axis=1
     )
     rows = []
     for keys, group in paired.groupby(level=[*stats.SERIES_KEYS, "basis"]):
