@@ -26,7 +26,7 @@ from ff.hypotheses import (
     SUPPORTED,
     VERDICT_OF_CODE,
     Hypothesis,
-    Measure,
+    measure_text,
 )
 from ff.stats import SERIES_KEYS
 
@@ -115,10 +115,7 @@ def with_robustness(table: pd.DataFrame) -> pd.DataFrame:
     series = ["hypothesis", *SERIES_KEYS]
     for _, group in table.groupby(series, sort=False):
         ordered = group.sort_values("paper_measure", ascending=False, kind="stable")
-        verdicts = {
-            Measure(row.measure, row.paper_measure).text: row.verdict
-            for row in ordered.itertuples()
-        }
+        verdicts = {measure_text(row.measure): row.verdict for row in ordered.itertuples()}
         table.loc[group.index, "robust"] = len(set(verdicts.values())) == 1
         table.loc[group.index, "robustness"] = robustness_text(verdicts)
     return table

@@ -128,19 +128,24 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def layer_order_rho(layers, delays) -> float:
+    """Spearman's rho of delay with layer index; 0 where every layer has the same delay (no
+    order: leaving such runs out would count only those that order their layers, and bias the
+    mean away from 0)."""
+    return 0.0 if np.ptp(delays) == 0 else float(stats.spearmanr(layers, delays).statistic)
+
+
 def run_trends(delays: pd.DataFrame) -> pd.DataFrame:
     """Per (treatment, seed) run with depth >= 2 and measure: Spearman's rho between layer index
-    and delay; 0 for a run whose layers all have the same delay (no order: leaving it out
-    would count only the runs that order their layers, and bias the mean away from 0), which
-    `tied` marks."""
+    and delay (`layer_order_rho`: 0 for a run whose layers all have the same delay, which
+    `tied` marks)."""
     rows = []
     deep = delays[delays.depth > 1]
     for keys, block in deep.groupby([*SERIES_KEYS, "measure", "treatment", "seed"]):
         block = block.sort_values("layer")
-        tied = np.ptp(block.value) == 0
-        rho = 0.0 if tied else stats.spearmanr(block.layer, block.value).statistic
+        rho = layer_order_rho(block.layer, block.value)
         rows.append(dict(zip([*SERIES_KEYS, "measure", "treatment", "seed"], keys, strict=True))
-                    | {"rho": rho, "tied": tied})  # fmt: skip
+                    | {"rho": rho, "tied": np.ptp(block.value) == 0})  # fmt: skip
     columns = [*SERIES_KEYS, "measure", "treatment", "seed", "rho", "tied"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -183,5 +188,4 @@ def trend_effect(table: np.ndarray) -> float:
     """Mean over seeds of Spearman's rho between layer index and delay: +1 when every seed's
     delays rise strictly with depth, 0 with no trend (a seed whose layers tie counts as 0)."""
     order = np.arange(table.shape[1])
-    rhos = [stats.spearmanr(order, row).statistic if np.ptp(row) else 0.0 for row in table]
-    return float(np.mean(rhos))
+    return float(np.mean([layer_order_rho(order, row) for row in table]))

@@ -33,6 +33,11 @@ VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, NOT_TESTABLE)
 VERDICT_OF_CODE = {1: SUPPORTED, -1: CONTRADICTED, 0: INCONCLUSIVE}
 
 
+def measure_text(name: str) -> str:
+    """A measure's name as text: `time to 0.9`."""
+    return name.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class Measure:
     """One defensible way to measure what a claim is about, as the tables name it."""
@@ -42,7 +47,7 @@ class Measure:
 
     @property
     def text(self) -> str:
-        return self.name.replace("_", " ")
+        return measure_text(self.name)
 
 
 def delay_measures(fraction: float) -> tuple[Measure, ...]:

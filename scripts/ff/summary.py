@@ -13,7 +13,14 @@ import pandas as pd
 
 from ff.answers import BOOTSTRAP_RESAMPLES, MIN_HALF_SEEDS, MIN_SEEDS, SETTLED
 from ff.delays import delay_measure
-from ff.hypotheses import H3_BY_PREDICTOR, HYPOTHESES, NOT_TESTABLE, SUPPORTED, Hypothesis
+from ff.hypotheses import (
+    H3_BY_PREDICTOR,
+    HYPOTHESES,
+    NOT_TESTABLE,
+    SUPPORTED,
+    Hypothesis,
+    measure_text,
+)
 from ff.metrics import series_labels
 from ff.part_whole import part_whole_lines
 from ff.stats import BASES
@@ -60,11 +67,6 @@ def interval(row: pd.Series, estimate: str, digits: int = 2, sign: str = "") -> 
         f"{row[estimate]:{sign}.{digits}f} [{row.ci_low:{sign}.{digits}f}, "
         f"{row.ci_high:{sign}.{digits}f}]"
     )
-
-
-def measure_text(measure: str) -> str:
-    """A measure's name as text: `time to 0.9`."""
-    return measure.replace("_", " ")
 
 
 # --- H1, H2, H3 --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pandas as pd
 from ff.answers import MIN_SEEDS, SETTLED
 from ff.charts.shown import HEADLINE_SERIES, Series, training_label, training_order
 from ff.charts.theme import datasets_in, titled
-from ff.hypotheses import HYPOTHESES, NOT_TESTABLE, VERDICTS, Measure
+from ff.hypotheses import HYPOTHESES, NOT_TESTABLE, VERDICTS, measure_text
 
 # Okabe & Ito's blue, vermilion and orange, and grey: told apart with any colour vision
 VERDICT_COLOURS = ["#0072B2", "#D55E00", "#E69F00", "#999999"]
@@ -20,7 +20,7 @@ GREY = "#555555"  # the legends' symbols
 
 
 def measure_label(name: str, paper: bool) -> str:
-    return Measure(name, paper).text + (" (paper's)" if paper else "")
+    return measure_text(name) + (" (paper's)" if paper else "")
 
 
 def measure_shapes(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
