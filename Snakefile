@@ -29,12 +29,20 @@ include: "workflow/rules/metrics.smk"
 include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/publish.smk"
+include: "workflow/rules/compare.smk"
+
+
+# The study's folder remembers the design of its first run (results/<study>/study.yaml), which
+# common.smk checks every later run against.
+onstart:
+    studies.record_design(config)
 
 
 # Under a cluster executor only train_seeds is submitted; every other rule says `localrule:
 # True` and runs on the submit host (fetch_dataset needs the network, the rest is cheap).
-# `all` writes only under results/ (and the git-ignored resources/, logs/, benchmarks/): the
-# committed docs/results.md and docs/figures/ are the maintainer's target `results_page`.
+# `all` writes only under results/<study>/ (and the git-ignored results/data/, resources/,
+# logs/, benchmarks/): the committed docs/results.md and docs/figures/ are the maintainer's
+# target `results_page`; `compare` sets the finished studies' answers side by side.
 
 
 rule all:

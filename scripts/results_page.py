@@ -19,6 +19,8 @@ text = results_page(
     figures,
     delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
+    window=snakemake.params.convergence_window,
+    tolerance=snakemake.params.convergence_tolerance,
     commit=commit,
     uncommitted=changed,
 )

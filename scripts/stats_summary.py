@@ -19,6 +19,8 @@ text = summary_markdown(
     tables["part_whole"],
     delay_fraction=snakemake.params.delay_fraction,
     kind=snakemake.params.correlation_kind,
+    window=snakemake.params.convergence_window,
+    tolerance=snakemake.params.convergence_tolerance,
 )
 Path(snakemake.output[0]).write_text(text)
 log.info("wrote %s", snakemake.output[0])

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ff.answers import ANSWER_KEYS
-from ff.compare import side_by_side
+from ff.compare import side_by_side, studies_markdown, studies_table
 
 
 def answers_of(*rows) -> pd.DataFrame:
@@ -50,3 +50,36 @@ def test_an_answer_of_one_run_only_is_neither_the_same_nor_inside():
     table = side_by_side(first, second).set_index("measure")
     assert len(table) == 2 and not table.same_verdict.any() and not table.inside.any()
     assert np.isnan(table.loc["time_to_0.9", "estimate_b"])
+
+
+def test_studies_side_by_side_name_the_verdicts_that_depend_on_the_study():
+    from test_summary import answer_row
+
+    default = pd.DataFrame(
+        [answer_row("H1"), answer_row("H2", "contradicted", 0.6, 0.4, 0.65, converged=1)]
+    )
+    regime = pd.DataFrame([answer_row("H1", estimate=0.6), answer_row("H2", estimate=0.9)])
+    table = studies_table({"default": default, "regime": regime}, delay_fraction=0.9)
+    assert table[["hypothesis", "study"]].values.tolist() == [
+        ["H1", "default"], ["H1", "regime"], ["H2", "default"], ["H2", "regime"]
+    ]  # fmt: skip
+    assert table.set_index(["hypothesis", "study"]).depends.to_dict() == {
+        ("H1", "default"): False, ("H1", "regime"): False,
+        ("H2", "default"): True, ("H2", "regime"): True,
+    }  # fmt: skip
+    lines = studies_markdown(table)
+    assert lines[0].endswith("| default | regime | verdict depends on the study |")
+    h2 = next(line for line in lines if line.startswith("| H2"))
+    assert "| contradicted: 0.60 [0.40, 0.65], 97%, converged **no**: 3 of 4 still rising |" in h2
+    assert "| supported: 0.90 [0.20, 0.80], 97%, converged yes (4 of 4) |" in h2
+    assert h2.endswith("| **yes** |")
+
+
+def test_a_claim_one_study_does_not_answer_says_so():
+    from test_summary import answer_row
+
+    default = pd.DataFrame([answer_row("H1"), answer_row("H2")])
+    regime = pd.DataFrame([answer_row("H1")])
+    lines = studies_markdown(studies_table({"default": default, "regime": regime}, 0.9))
+    h2 = next(line for line in lines if line.startswith("| H2"))
+    assert h2.endswith("| not in this study | no |")

@@ -23,7 +23,7 @@ from ff.negatives import random_wrong_labels
 
 pytestmark = pytest.mark.slow
 RESUME = ["--configfile", "tests/config/resume.yaml"]
-SLOW = "results/train/mnist-d2-w200"
+SLOW = "results/resume/train/mnist-d2-w200"
 
 
 def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -55,9 +55,9 @@ def killed_and_resumed(tmp_path_factory):
     """Finish the small treatment, kill the workflow (SIGKILL to its whole process group, as
     a pre-emption would) while the slower one trains, then rerun with --rerun-incomplete."""
     workdir = copy_workflow(tmp_path_factory.mktemp("resume"))
-    first = run(workdir, "--cores", "2", "results/train/mnist-d2-w16/history.tsv")
+    first = run(workdir, "--cores", "2", "results/resume/train/mnist-d2-w16/history.tsv")
     assert first.returncode == 0, first.stderr
-    finished = workdir / "results/train/mnist-d2-w16/history.tsv"
+    finished = workdir / "results/resume/train/mnist-d2-w16/history.tsv"
     finished_mtime = finished.stat().st_mtime_ns
 
     process = start(workdir, "--cores", "2", "--until", "train")
@@ -79,7 +79,7 @@ def test_a_killed_training_job_resumes_from_its_checkpoint(killed_and_resumed):
     workdir, killed, rerun, *_ = killed_and_resumed
     assert killed == {"checkpoint": True, "history": False}
     assert rerun.returncode == 0, rerun.stderr
-    log = (workdir / "logs/train_seeds/mnist-d2-w200/seeds0-1.log").read_text()
+    log = (workdir / "logs/resume/train_seeds/mnist-d2-w200/seeds0-1.log").read_text()
     assert "resuming after epoch" in log
     assert not (workdir / SLOW / "seeds0-1/checkpoint.pt").exists()  # removed on success
 

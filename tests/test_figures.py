@@ -29,7 +29,12 @@ from ff.stats import BASES, SERIES_KEYS, STRONG, TREATMENT_KEYS, mean_over_seeds
 FIGURES = figure_inputs()
 MAX_PNG_WIDTH, MAX_PNG_HEIGHT = 2400, 2000  # one screen or printed page
 HEATMAPS = ["fig_layer_correlation", "fig_correlation_comparison"]
-ANALYSIS = {"delay_figure_fraction": 0.9, "correlation_kind": "pearson"}
+ANALYSIS = {
+    "delay_figure_fraction": 0.9,
+    "correlation_kind": "pearson",
+    "convergence_window": 0.2,
+    "convergence_tolerance": 0.01,
+}
 SEEDS = 3
 
 
@@ -190,7 +195,7 @@ def test_an_unknown_figure_names_the_figure_table():
 
 def test_the_figure_table_gives_each_figure_s_inputs_and_the_published_ones(tmp_path):
     assert list(FIGURES) == list(yaml.safe_load((ROOT / "workflow/figures.yaml").read_text()))
-    assert FIGURES["fig_hypotheses"] == {"answers": "results/stats/answers.tsv"}
+    assert FIGURES["fig_hypotheses"] == {"answers": "stats/answers.tsv"}
     assert published_figures() == ["fig_hypotheses", "fig_layer_curves"]
     table = tmp_path / "figures.yaml"
     table.write_text(

@@ -14,6 +14,7 @@ from ff import delays as ff_delays
 from ff import hypotheses, stats
 from ff.answers import answers
 from ff.config import Treatment
+from ff.convergence import convergence, late_gains, series_convergence
 from ff.hypotheses import seed_values
 from ff.metrics import series_columns
 from ff.part_whole import part_whole_check
@@ -1333,3 +1334,49 @@ def test_summary_compares_the_trainings_and_names_what_is_missing():
         line.startswith("- Forward-Forward, hard negatives: not in this study") for line in text
     )
     assert not any("greedy layer-by-layer schedule: not in this study" in line for line in text)
+
+
+# --- Has it converged? (ff.convergence) --------------------------------------------------------
+
+
+def converging_study(seeds: int = 6, noise: float = 0.002) -> pd.DataFrame:
+    """Depth 2: layer 1 and the model level off within the first epoch; layer 2 still climbs
+    a point every 0.2 epochs at the end (planted)."""
+    rng = np.random.default_rng(3)
+    rising = 0.5 + 0.05 * EPOCHS
+    curves = {}
+    for seed in range(seeds):
+        for layer, values in (("1", curve(0.0, rate=8)), ("2", rising), ("model", curve(0.1))):
+            curves[seed, layer] = values + rng.normal(0, noise, len(EPOCHS))
+    return metrics_table(curves, depth=2)
+
+
+def test_a_still_rising_curve_is_flagged_and_levelled_ones_are_not():
+    table = convergence(converging_study(), window=0.2, tolerance=0.01).set_index("layer")
+    assert table.levelled.to_dict() == {"1": True, "2": False, "model": True}
+    # layer 2 gains 0.05 per epoch over the last 0.6 of 3 epochs
+    assert table.loc["2", "estimate"] == pytest.approx(0.03, abs=0.003)
+    assert table.loc["2", "ci_low"] > 0.01
+    assert set(table.seeds) == {6}
+
+
+def test_late_gain_interpolates_the_start_of_the_window():
+    # 25 evaluations over 3 epochs: the window's start, 2.4 epochs, is an evaluation; at 0.3
+    # of the run it falls between two, and the gain is read off the line between them
+    gains = late_gains(converging_study(seeds=1, noise=0.0), window=0.3)
+    layer_2 = gains[gains.layer == "2"].gain.iloc[0]
+    assert layer_2 == pytest.approx(0.05 * 3 * 0.3)
+
+
+def test_a_treatment_converges_only_when_every_curve_has_levelled_off():
+    table = convergence(converging_study(), window=0.2, tolerance=0.01)
+    assert series_convergence(table)[["converged_treatments", "treatments"]].values.tolist() == [
+        [0, 1]
+    ]
+    loose = convergence(converging_study(), window=0.2, tolerance=0.05)
+    assert series_convergence(loose).converged_treatments.tolist() == [1]
+
+
+def test_one_seed_cannot_show_a_curve_has_levelled_off():
+    table = convergence(converging_study(seeds=1), window=0.2, tolerance=0.01)
+    assert not table.levelled.any()

@@ -142,7 +142,10 @@ ANSWERS_HEAD = [
     "share of 2000 bootstrap resamples of the seeds that give the same verdict; below 90% the "
     "verdict is *unsettled*. Split-half: the verdict on each of two disjoint halves of the seeds "
     "(alternate seeds), where each half has at least 10 seeds. On every measure: the claim's "
-    "verdicts on all its measures, one word where they agree.",
+    "verdicts on all its measures, one word where they agree. Converged: the treatments of the "
+    "series whose every validation curve (each layer's and the model's) has levelled off, the "
+    "95% interval over seeds of its gain over the last 20% of training below 0.01; a verdict on "
+    "curves still rising describes networks partway through learning.",
     "",
 ]
 MISSING = {
@@ -527,6 +530,7 @@ def test_beyond_section_puts_standard_forward_forward_first():
 def answer_row(
     hypothesis, verdict="supported", estimate=0.5, low=0.2, high=0.8, seeds=30, stability=0.97,
     halves=None, robustness=None, measure=None, dataset="mnist", study=None, definition="label",
+    converged=4,
 ) -> dict:  # fmt: skip
     """A row of ff.answers.answers, on the claim's paper measure unless `measure` is given; its
     halves agree with the whole, and its verdict is the same on every measure, unless given."""
@@ -541,15 +545,16 @@ def answer_row(
             "stability": stability, "settled": stability >= 0.9, "half_1": half_1,
             "half_2": half_2, "split_half_agrees": half_1 == half_2 == verdict,
             "robust": robustness.endswith(" on every measure"),
-            "robustness": robustness}  # fmt: skip
+            "robustness": robustness, "converged_treatments": converged,
+            "treatments": 4}  # fmt: skip
 
 
 PAPER_NAME = "the paper's recipe and definitions"
 ADAM_NAME = "this project's Adam recipe and label definitions"
 ANSWERS_COLUMNS = [
     "| claim | data set | recipe and definitions | verdict | effect [95% CI] | stability "
-    "| split-half | on every measure |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| split-half | on every measure | converged |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
 ]
 MEASURES_HEAD = [
     "## Every measure",
@@ -588,7 +593,7 @@ def answers_table() -> pd.DataFrame:
             answer_row("H1", "inconclusive", 0.4, -0.1, 0.7, measure="steepest_gain", **h1_paper),
             answer_row("H1", "inconclusive", 0.1, -0.2, 0.4, measure="gain_to_0.9", **h1_paper),
             answer_row("H3 depth", "supported", -0.15, -0.2, -0.1, **paper),
-            answer_row("H2", "contradicted", 0.6, 0.4, 0.65, stability=0.999),
+            answer_row("H2", "contradicted", 0.6, 0.4, 0.65, stability=0.999, converged=1),
             # decoys
             answer_row("H1", "contradicted", study=PAPER),
             answer_row("H1", "contradicted", definition="paper"),
@@ -600,22 +605,23 @@ def answers_table() -> pd.DataFrame:
 
 ANSWERS_ROWS = [
     f"| H1: deeper layers learn later | fashion | {ADAM_NAME} | **supported** "
-    "| 0.50 [0.20, 0.80] | 100% | agrees | supported on every measure |",
+    "| 0.50 [0.20, 0.80] | 100% | agrees | supported on every measure | yes (4 of 4) |",
     f"| H1: deeper layers learn later | mnist | {PAPER_NAME} | **supported**, underpowered (5 "
-    f"seeds) | 0.70 [0.60, 0.80] | 97% | too few seeds | {H1_ONLY_TIME} |",
+    f"seeds) | 0.70 [0.60, 0.80] | 97% | too few seeds | {H1_ONLY_TIME} | yes (4 of 4) |",
     f"| H1: deeper layers learn later | mnist | {ADAM_NAME} | **supported** "
     "| 0.50 [0.20, 0.80] | 85% (unsettled) | disagrees: supported / inconclusive "
-    "| supported on every measure |",
+    "| supported on every measure | yes (4 of 4) |",
     f"| H2: the first layer tracks the model | mnist | {PAPER_NAME} | **supported** "
-    f"| 0.85 [0.75, 0.91] | 97% | agrees | {H2_ONLY_LEVELS} |",
+    f"| 0.85 [0.75, 0.91] | 97% | agrees | {H2_ONLY_LEVELS} | yes (4 of 4) |",
     f"| H2: the first layer tracks the model | mnist | {ADAM_NAME} | **contradicted** "
-    "| 0.60 [0.40, 0.65] | 99% | agrees | contradicted on every measure |",
+    "| 0.60 [0.40, 0.65] | 99% | agrees | contradicted on every measure "
+    "| **no**: 3 of 4 still rising |",
     f"| H3: weakens with depth | mnist | {PAPER_NAME} | **supported** "
-    "| -0.150 [-0.200, -0.100] | 97% | agrees | supported on every measure |",
+    "| -0.150 [-0.200, -0.100] | 97% | agrees | supported on every measure | yes (4 of 4) |",
     f"| H3: weakens with depth | mnist | {ADAM_NAME} | **not testable** | n/a | n/a "
-    "| too few seeds | not testable on every measure |",
+    "| too few seeds | not testable on every measure | yes (4 of 4) |",
     f"| H3: weakens with width | mnist | {ADAM_NAME} | **inconclusive** "
-    f"| -0.010 [-0.050, +0.030] | 90% | agrees | {H3_ONLY_DIFFERENCES} |",
+    f"| -0.010 [-0.050, +0.030] | 90% | agrees | {H3_ONLY_DIFFERENCES} | yes (4 of 4) |",
 ]
 PAPER_ONLY = (
     "Claims that hold only on the paper's measure, supported there but not on every measure: "
@@ -642,7 +648,7 @@ def test_a_claim_supported_on_levels_only_is_named_in_words():
     lines = answers_section(answers_table(), 0.9, "pearson")
     start = f"| H2: the first layer tracks the model | mnist | {PAPER_NAME} |"
     row = next(line for line in lines if line.startswith(start))
-    assert row.endswith("| supported on levels only (differences: inconclusive) |")
+    assert row.endswith("| supported on levels only (differences: inconclusive) | yes (4 of 4) |")
     sentence = lines[-2]
     assert sentence.startswith("Claims that hold only on the paper's measure")
     assert (
@@ -675,8 +681,13 @@ def test_underpowered_and_unsettled_verdicts_say_so():
     assert lines[len(ANSWERS_HEAD) + 2] == (
         f"| H2: the first layer tracks the model | mnist | {ADAM_NAME} | **supported**, "
         "underpowered (5 seeds) | 0.50 [0.20, 0.80] | 72% (unsettled) | agrees "
-        "| supported on every measure |"
+        "| supported on every measure | yes (4 of 4) |"
     )
+
+
+def test_answers_made_before_convergence_was_measured_say_so():
+    row = pd.Series(answer_row("H1")).drop(["converged_treatments", "treatments"])
+    assert summary.convergence_cell(row) == "not measured"
 
 
 def test_answers_section_after_a_round_trip_through_answers_tsv(tmp_path):
@@ -774,7 +785,7 @@ def test_summary_markdown_joins_the_sections_under_a_title():
             [
                 "# Summary of the hypothesis tests",
                 "",
-                "Generated from results/stats/*.tsv; every number below is in those tables.",
+                "Generated from the study's stats/*.tsv; every number below is in those tables.",
                 "",
                 *answers_section(answers, fraction, kind),
                 *measures_section(answers, fraction),
@@ -807,9 +818,9 @@ def test_results_page_is_the_answers_section_under_the_figures(commit, uncommitt
     assert page.split("\n") == [
         "# Results",
         "",
-        f"Written by rule `results_page`{source} from `results/stats/answers.tsv` of the "
-        "default study. The detail, every basis, measure and training, is in "
-        "`results/stats/summary.md`; every figure with its caption in the report "
+        f"Written by rule `results_page`{source} from `results/default/stats/answers.tsv` of "
+        "the default study. The detail, every basis, measure and training, is in "
+        "`results/default/stats/summary.md`; every figure with its caption in the report "
         "(`snakemake --report report.html`).",
         "",
         "![fig_a](figures/fig_a.png)",

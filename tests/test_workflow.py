@@ -85,7 +85,7 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
 
 @pytest.mark.slow
 def test_training_logs_a_line_per_epoch(tiny_run):
-    log = (tiny_run / "logs/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
+    log = (tiny_run / "logs/tiny/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
     assert log.count("validation model accuracy") == TINY["epochs"][0]
 
 
@@ -126,9 +126,59 @@ def test_results_page_names_the_commit_of_the_code(tmp_path_factory):
     assert source_commit(tmp_path_factory.mktemp("plain")) == (None, False)
 
 
+# A second study beside the tiny one: the paper recipe on MNIST alone, one width.
+SECOND_STUDY = {"study": "second", "datasets": ["mnist"], "depths": [1, 2], "widths": [16],
+                "recipes": ["paper"], "methods": ["ff"], "schedules": ["simultaneous"],
+                "negatives": ["random"], "variant_grid": None}  # fmt: skip
+
+
+def study_files(workdir: Path, study: str) -> dict[str, bytes]:
+    folder = workdir / "results" / study
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def two_studies(tiny_run, tmp_path_factory):
+    """The second study run, then `compare`, in the tiny study's checkout (its config outside
+    it, so that the checkout stays clean); the tiny study's files before and after."""
+    before = study_files(tiny_run, "tiny")
+    config = tmp_path_factory.mktemp("second") / "second.yaml"
+    config.write_text(yaml.safe_dump(SECOND_STUDY))
+    snakemake(tiny_run, "--cores", "2", "--configfile", str(config))
+    snakemake(tiny_run, "--cores", "1", "compare")
+    return tiny_run, before, config
+
+
+@pytest.mark.slow
+def test_a_second_study_leaves_the_first_intact_and_compare_sets_them_side_by_side(two_studies):
+    workdir, before, _ = two_studies
+    assert study_files(workdir, "tiny") == before
+    assert (workdir / "results/second/stats/summary.md").exists()
+    table = pd.read_csv(workdir / "results/compare/answers.tsv", sep="\t")
+    assert set(table.study) == {"second", "tiny"}
+    # the claims the second study answers (the paper recipe's, on MNIST) are in both
+    assert set(table[table.study == "second"].dataset) == {"mnist"}
+    page = (workdir / "results/compare/comparison.md").read_text()
+    assert "| claim | data set | recipe and definitions | measure | second | tiny |" in page
+    for ext in ("svg", "png", "html"):
+        assert (workdir / f"results/compare/fig_compare.{ext}").stat().st_size > 1000
+    assert git(workdir, "status", "--porcelain") == ""
+
+
+@pytest.mark.slow
+def test_a_config_that_claims_a_study_with_another_grid_is_refused(two_studies):
+    workdir, before, config = two_studies
+    result = snakemake(workdir, "--cores", "1", "--config", "seeds=2", check=False)
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert "study 'tiny': results/tiny/study.yaml holds a study run with another design " in output
+    assert "(it differs in seeds)" in output
+    assert study_files(workdir, "tiny") == before
+
+
 @pytest.mark.slow
 def test_tidy_metrics_cover_every_treatment_layer_and_seed(tiny_run):
-    metrics = pd.read_csv(tiny_run / "results/metrics/all.tsv", sep="\t", dtype={"layer": str})
+    metrics = pd.read_csv(tiny_run / "results/tiny/metrics/all.tsv", sep="\t", dtype={"layer": str})
     assert list(metrics.columns) == TIDY_COLUMNS
     assert set(metrics.training) == {t.training for t in tiny_treatments()}
     assert set(metrics[metrics.variant == "hard"].negatives) == {"hard"}
@@ -177,7 +227,7 @@ def interval_verdict(low: float, high: float, threshold: float) -> str:
 
 @pytest.mark.slow
 def test_statistics_tables_and_summary(tiny_run):
-    stats = tiny_run / "results/stats"
+    stats = tiny_run / "results/tiny/stats"
     delay = pd.read_csv(stats / "depth_delay.tsv", sep="\t")
     assert {"page_trend", "wilcoxon"} <= set(delay.test)
     assert delay.p_adjusted.between(0, 1).all()
@@ -265,27 +315,27 @@ def test_statistics_tables_and_summary(tiny_run):
 @pytest.mark.slow
 def test_every_figure_is_written_in_three_formats(tiny_run):
     for figure in FIGURES:
-        svg = (tiny_run / f"results/figures/{figure}.svg").read_text()
+        svg = (tiny_run / f"results/tiny/figures/{figure}.svg").read_text()
         assert svg.startswith("<svg") and "<text" in svg
-        png = (tiny_run / f"results/figures/{figure}.png").read_bytes()
+        png = (tiny_run / f"results/tiny/figures/{figure}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
-        html = (tiny_run / f"results/figures/{figure}.html").read_text()
+        html = (tiny_run / f"results/tiny/figures/{figure}.html").read_text()
         assert "vega" in html and "cdn.jsdelivr" not in html  # self-contained, works offline
     for figure in ("fig_layer_correlation", "fig_correlation_trends"):  # a panel per basis
-        svg = (tiny_run / f"results/figures/{figure}.svg").read_text()
+        svg = (tiny_run / f"results/tiny/figures/{figure}.svg").read_text()
         assert all(basis in svg for basis in ("levels", "differences", "seeds_final"))
-    svg = (tiny_run / "results/figures/fig_method_comparison.svg").read_text()
+    svg = (tiny_run / "results/tiny/figures/fig_method_comparison.svg").read_text()
     assert "Forward-Forward" in svg and "backprop (linear probes)" in svg
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("figure", FIGURES)
 def test_a_deleted_figure_is_rebuilt_alone(tiny_run, figure):
-    (tiny_run / f"results/figures/{figure}.png").unlink()
+    (tiny_run / f"results/tiny/figures/{figure}.png").unlink()
     plan = snakemake(tiny_run, "-n", figure)
     assert planned_jobs(plan.stdout + plan.stderr) == {figure: 1}
     snakemake(tiny_run, "--cores", "1", figure)
-    assert (tiny_run / f"results/figures/{figure}.png").exists()
+    assert (tiny_run / f"results/tiny/figures/{figure}.png").exists()
 
 
 def planned_jobs(plan: str) -> dict:
@@ -351,6 +401,12 @@ def test_invalid_config_value_names_the_key(tmp_path):
 def test_invalid_nested_config_value_names_the_key(tmp_path):
     output = dry_run_with(tmp_path, {"training": {"optimizer": "adagrad"}})
     assert "'adagrad' is not one of ['adam', 'sgd']" in output and "['optimizer']" in output
+
+
+def test_a_study_name_that_is_no_plain_folder_is_refused(tmp_path):
+    output = " ".join(dry_run_with(tmp_path, {"study": "../elsewhere"}).split())
+    assert "study: '../elsewhere' is not a study name" in output
+    assert not (tmp_path / "results").exists()
 
 
 def test_unknown_config_key_is_refused(tmp_path):

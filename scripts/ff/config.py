@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from ff import studies
 from ff.trainings import METHODS, RECIPES, TRAININGS, VARIANT_KEYS, Training, training_of
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
@@ -50,7 +51,9 @@ def check_config(config: dict) -> None:
     """What the schema cannot say, from the training registry (ff.trainings): the methods and
     recipes are known ones, every variant a config asks for is one that a chosen training
     varies, a chosen training's fixed settings hold; and the delay figure's fraction is one of
-    the delay fractions. Raises ValueError naming the key and the fix."""
+    the delay fractions; the study's name is a plain folder name (ff.studies). Raises
+    ValueError naming the key and the fix."""
+    studies.check_name(config["study"])
     for key, known in (("methods", METHODS), ("recipes", RECIPES)):
         unknown = [value for value in config[key] if value not in known]
         if unknown:

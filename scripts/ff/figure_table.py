@@ -18,7 +18,7 @@ def read_figure_table(path: Path = FIGURE_TABLE) -> dict[str, dict]:
         if not isinstance(entry, dict) or not isinstance(entry.get("inputs"), dict):
             raise ValueError(
                 f"{path}: {figure} has no `inputs`: give the tables it is drawn from, "
-                "e.g. `inputs: {metrics: results/metrics/all.tsv}`"
+                "e.g. `inputs: {metrics: metrics/all.tsv}` (paths in the study's folder)"
             )
         if set(entry) - ENTRY_KEYS:
             raise ValueError(
@@ -34,7 +34,8 @@ def read_figure_table(path: Path = FIGURE_TABLE) -> dict[str, dict]:
 
 
 def figure_inputs(path: Path = FIGURE_TABLE) -> dict[str, dict[str, str]]:
-    """{figure: {table name: path}}: every figure and the tables it is drawn from."""
+    """{figure: {table name: path}}: every figure and the tables it is drawn from (paths in
+    the study's folder, results/<study>/)."""
     return {figure: entry["inputs"] for figure, entry in read_figure_table(path).items()}
 
 

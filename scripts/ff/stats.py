@@ -303,9 +303,10 @@ def correlation_trends(per_seed: pd.DataFrame, verdicts: dict) -> pd.DataFrame:
             | {"points": int(group.points.max()), "slope": result.pop("estimate")}
             | result
         )
-    table = pd.DataFrame(rows)
-    if len(table):
-        table["verdict"] = [
-            verdicts[row.predictor](row.ci_low, row.ci_high) for row in table.itertuples()
-        ]
+    # a study with one width or one depth per series has no trend: the table's columns still
+    columns = [*groups, "points", "slope", "ci_low", "ci_high", "p_value", "seeds", "verdict"]
+    table = pd.DataFrame(rows, columns=columns[:-1])
+    table["verdict"] = [
+        verdicts[row.predictor](row.ci_low, row.ci_high) for row in table.itertuples()
+    ]
     return table

@@ -339,7 +339,20 @@ def paper_only_text(paper: pd.DataFrame) -> str:
     )
 
 
-def answers_intro(delay_fraction: float, kind: str) -> list[str]:
+def convergence_cell(row: pd.Series) -> str:
+    """How many of the series' treatments converged: "yes (9 of 9)", or "**no**: 7 of 9 still
+    rising"; "not measured" for answers made before convergence was."""
+    if "treatments" not in row or pd.isna(row.treatments):
+        return "not measured"
+    treatments, converged = int(row.treatments), int(row.converged_treatments)
+    if converged == treatments:
+        return f"yes ({treatments} of {treatments})"
+    return f"**no**: {treatments - converged} of {treatments} still rising"
+
+
+def answers_intro(
+    delay_fraction: float, kind: str, window: float = 0.2, tolerance: float = 0.01
+) -> list[str]:
     time, gain, steepest = (m.text for m in HYPOTHESES["H1"].measures(delay_fraction))
     levels, differences = (m.text for m in HYPOTHESES["H2"].measures(delay_fraction))
     rules = "; ".join(f"{h.id}: {h.rule_text}" for h in HYPOTHESES.values())
@@ -364,30 +377,40 @@ def answers_intro(delay_fraction: float, kind: str) -> list[str]:
         f"below {SETTLED:.0%} the verdict is *unsettled*. Split-half: the verdict on each of two "
         "disjoint halves of the seeds (alternate seeds), where each half has at least "
         f"{MIN_HALF_SEEDS} seeds. On every measure: the claim's verdicts on all its measures, "
-        "one word where they agree.",
+        "one word where they agree. Converged: the treatments of the series whose every "
+        "validation curve (each layer's and the model's) has levelled off, the 95% interval "
+        f"over seeds of its gain over the last {window:.0%} of training below {tolerance:g}; "
+        "a verdict on curves still rising describes networks partway through learning.",
         "",
     ]
 
 
-def answers_section(answers: pd.DataFrame, delay_fraction: float, kind: str) -> list[str]:
+def answers_section(
+    answers: pd.DataFrame,
+    delay_fraction: float,
+    kind: str,
+    window: float = 0.2,
+    tolerance: float = 0.01,
+) -> list[str]:
     """One table: each claim per data set on the paper's measure, under the paper's recipe
     and definitions first, then under this project's, with its effect, how sure it is and
     whether it holds on every measure; then the claims that hold on the paper's measure only."""
-    lines = ["## Answers", "", *answers_intro(delay_fraction, kind)]
+    lines = ["## Answers", "", *answers_intro(delay_fraction, kind, window, tolerance)]
     table = headline_answers(answers, delay_fraction)
     paper = table[table.paper_measure.astype(bool)]
     if paper.empty:
         return lines + ["No standard Forward-Forward training in this study.", ""]
     lines += [
         "| claim | data set | recipe and definitions | verdict | effect [95% CI] "
-        "| stability | split-half | on every measure |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| stability | split-half | on every measure | converged |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for _, row in paper.iterrows():
         lines.append(
             f"| {HYPOTHESES[row.hypothesis].claim} | {row.dataset} | {row['name']} "
             f"| {verdict_text(row.verdict, row.seeds)} | {effect_text(row)} "
-            f"| {stability_cell(row)} | {split_half_text(row)} | {row.robustness} |"
+            f"| {stability_cell(row)} | {split_half_text(row)} | {row.robustness} "
+            f"| {convergence_cell(row)} |"
         )
     return lines + ["", paper_only_text(paper), ""]
 
@@ -429,14 +452,16 @@ def summary_markdown(
     part_whole: pd.DataFrame,
     delay_fraction: float = 0.9,
     kind: str = "pearson",
+    window: float = 0.2,
+    tolerance: float = 0.01,
 ) -> str:
     lines = [
         "# Summary of the hypothesis tests",
         "",
-        "Generated from results/stats/*.tsv; every number below is in those tables.",
+        "Generated from the study's stats/*.tsv; every number below is in those tables.",
         "",
     ]
-    lines += answers_section(answers, delay_fraction, kind)
+    lines += answers_section(answers, delay_fraction, kind, window, tolerance)
     lines += measures_section(answers, delay_fraction)
     lines += h1_section(overall, tests)
     lines += h2_section(correlation_overall, correlations)
@@ -454,6 +479,8 @@ def results_page(
     kind: str,
     commit: str | None,
     uncommitted: bool = False,
+    window: float = 0.2,
+    tolerance: float = 0.01,
 ) -> str:
     """docs/results.md: the study's answers and its headline figures, as README shows them;
     written by the workflow from the same table as summary.md, so the two cannot drift.
@@ -466,10 +493,12 @@ def results_page(
     lines = [
         "# Results",
         "",
-        f"Written by rule `results_page`{source} from `results/stats/answers.tsv` of {study}. "
-        "The detail, every basis, measure and training, is in `results/stats/summary.md`; every "
+        f"Written by rule `results_page`{source} from `results/default/stats/answers.tsv` of "
+        f"{study}. The detail, every basis, measure and training, is in "
+        "`results/default/stats/summary.md`; every "
         "figure with its caption in the report (`snakemake --report report.html`).",
         "",
     ]
     lines += [f"![{figure}](figures/{figure}.png)\n" for figure in figures]
-    return "\n".join(lines + answers_section(answers, delay_fraction, kind)[1:])
+    section = answers_section(answers, delay_fraction, kind, window, tolerance)
+    return "\n".join(lines + section[1:])

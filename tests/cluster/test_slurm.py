@@ -56,20 +56,20 @@ def test_training_jobs_ran_as_slurm_jobs_with_a_gpu(cluster_run):
     # ran on the submit host, not through sbatch
     submitted = {folder.name for folder in (cluster_run / ".snakemake/slurm_logs").iterdir()}
     assert submitted == {"rule_train_seeds"}
-    train_log = (cluster_run / "logs/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
+    train_log = (cluster_run / "logs/tiny/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
     assert "validation model accuracy" in train_log
 
 
 def test_cluster_results_equal_the_local_run(cluster_run, tiny_run):
     for treatment in treatments(TINY):
-        path = f"results/train/{treatment.id}/history.tsv"
+        path = f"results/tiny/train/{treatment.id}/history.tsv"
         local = pd.read_csv(tiny_run / path, sep="\t")
         cluster = pd.read_csv(cluster_run / path, sep="\t")
         pd.testing.assert_frame_equal(local, cluster, rtol=1e-5)
-    summary = "results/stats/summary.md"
+    summary = "results/tiny/stats/summary.md"
     assert (cluster_run / summary).read_text() == (tiny_run / summary).read_text()
     for figure in ("fig_layer_curves", "fig_depth_delay", "fig_layer_correlation"):
-        assert (cluster_run / f"results/figures/{figure}.png").exists()
+        assert (cluster_run / f"results/tiny/figures/{figure}.png").exists()
 
 
 def test_the_slurm_profile_plans_the_whole_study_from_the_repository_root():

@@ -12,7 +12,7 @@ from snakemake.exceptions import WorkflowError
 # the library under scripts/ (rule scripts find it beside themselves)
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
-from ff import jobs
+from ff import jobs, studies
 from ff.jobs import TRAIN_OUTPUTS
 from ff.config import (
     TrainSettings,
@@ -29,6 +29,23 @@ from ff.data import RAW_FILES
 from ff.figure_table import figure_inputs, published_figures
 
 check_config(config)
+# Every result of this study lives in its folder, results/<study>/ (logs: logs/<study>/), so
+# studies sit side by side; the data sets, results/data/, are shared. A config that names a
+# study already run with another grid is refused here, before any job (ff.studies).
+STUDY = config["study"]
+studies.check_design(config)
+
+
+def in_study(path):
+    """`path` in this study's results folder."""
+    return f"results/{STUDY}/{path}"
+
+
+def study_log(path):
+    """`path` in this study's log folder."""
+    return f"logs/{STUDY}/{path}"
+
+
 TRAIN_SETTINGS = TrainSettings.from_config(config["training"])
 TREATMENTS = {treatment.id: treatment for treatment in treatments(config)}
 # A treatment whose network is the first layers (the trunk) of a deeper one's is cut from that
@@ -95,7 +112,7 @@ def negatives_of_chunk(wildcards):
     if not treatment.needs_negatives_files:
         return []
     return [
-        f"results/negatives/{treatment.dataset}/random/seed{seed}.npy"
+        in_study(f"negatives/{treatment.dataset}/random/seed{seed}.npy")
         for seed in parse_chunk_name(wildcards.chunk)
     ]
 
@@ -108,7 +125,7 @@ def chunks_of_treatment(wildcards):
     """The seed chunks' outputs, grouped by file: {"history": [...], ...}."""
     return {
         name: expand(
-            f"results/train/{{treatment}}/{{chunk}}/{file}",
+            in_study(f"train/{{treatment}}/{{chunk}}/{file}"),
             treatment=wildcards.treatment,
             chunk=CHUNKS[wildcards.treatment],
         )
@@ -138,7 +155,7 @@ def trunk_depths_of(wildcards):
 
 def trunk_chunk(wildcards):
     """The outputs of the training job whose trunk a treatment's seeds are cut from."""
-    folder = f"results/train/{TRUNK_OF[wildcards.treatment]}/{wildcards.chunk}"
+    folder = in_study(f"train/{TRUNK_OF[wildcards.treatment]}/{wildcards.chunk}")
     return {name: str(path) for name, path in trained_chunk_outputs(folder).items()}
 
 
@@ -179,7 +196,7 @@ def train_runtime(wildcards, attempt):
 
 def trained_outputs():
     return expand(
-        "results/train/{treatment}/{file}",
+        in_study("train/{treatment}/{file}"),
         treatment=TREATMENTS,
         file=TRAIN_OUTPUTS.values(),
     )
@@ -200,12 +217,12 @@ STATS = [
 
 def figure_outputs():
     return expand(
-        "results/figures/{figure}.{ext}", figure=FIGURES, ext=["svg", "png", "html"]
+        in_study("figures/{figure}.{ext}"), figure=FIGURES, ext=["svg", "png", "html"]
     )
 
 
 def stats_outputs():
-    return expand("results/stats/{file}", file=STATS)
+    return expand(in_study("stats/{file}"), file=STATS)
 
 
 # What this run changes from the default study: a --configfile but config/config.yaml, --config.
@@ -226,9 +243,22 @@ def default_study_only(wildcards):
             f"results_page publishes only the default study, and this run changes it "
             f"({' '.join(STUDY_CHANGES)}). docs/ holds the default study's results: run "
             "`snakemake --cores 2 results_page` without --configfile or --config. This "
-            "study's answers are in results/stats/summary.md."
+            f"study's answers are in {in_study('stats/summary.md')}."
         )
     return {
-        "answers": "results/stats/answers.tsv",
-        "figures": expand("results/figures/{figure}.png", figure=PUBLISHED_FIGURES),
+        "answers": in_study("stats/answers.tsv"),
+        "figures": expand(in_study("figures/{figure}.png"), figure=PUBLISHED_FIGURES),
     }
+
+
+def finished_study_answers(wildcards):
+    """compare's inputs: {study: its answers.tsv} for every study that has one; a
+    WorkflowError, before any job, when none has."""
+    finished = studies.finished_studies()
+    if not finished:
+        raise WorkflowError(
+            "compare: no study has finished (no results/<study>/stats/answers.tsv): run "
+            "`snakemake --cores 2 all` for each study to compare (e.g. the default and "
+            "`--configfile config/regime.yaml`) first."
+        )
+    return {study: f"results/{study}/{studies.ANSWERS}" for study in finished}

@@ -11,18 +11,18 @@ for number, (figure, tables) in enumerate(FIGURES.items(), start=1):
         name:
             figure
         input:
-            **tables,
+            **{name: in_study(path) for name, path in tables.items()},
         output:
-            svg=f"results/figures/{figure}.svg",
+            svg=in_study(f"figures/{figure}.svg"),
             png=report(
-                f"results/figures/{figure}.png",
+                in_study(f"figures/{figure}.png"),
                 caption=f"../report/{figure}.rst",
                 category="Figures",
                 labels={"No.": f"{number:02d}", "Figure": figure},
             ),
-            html=f"results/figures/{figure}.html",
+            html=in_study(f"figures/{figure}.html"),
         log:
-            f"logs/figures/{figure}.log",
+            study_log(f"figures/{figure}.log"),
         localrule: True
         conda:
             "../../envs/analysis.yaml"

@@ -3,11 +3,11 @@
 
 rule layer_metrics:
     input:
-        "results/train/{treatment}/history.tsv",
+        in_study("train/{treatment}/history.tsv"),
     output:
-        "results/metrics/{treatment}.tsv",
+        in_study("metrics/{treatment}.tsv"),
     log:
-        "logs/layer_metrics/{treatment}.log",
+        study_log("layer_metrics/{treatment}.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
@@ -20,11 +20,11 @@ rule layer_metrics:
 
 rule collect_metrics:
     input:
-        expand("results/metrics/{treatment}.tsv", treatment=TREATMENTS),
+        expand(in_study("metrics/{treatment}.tsv"), treatment=TREATMENTS),
     output:
-        "results/metrics/all.tsv",
+        in_study("metrics/all.tsv"),
     log:
-        "logs/collect_metrics/all.log",
+        study_log("collect_metrics/all.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"

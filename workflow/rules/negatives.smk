@@ -2,9 +2,9 @@ rule make_negatives:
     input:
         "results/data/{dataset}.npz",
     output:
-        "results/negatives/{dataset}/random/seed{seed}.npy",
+        in_study("negatives/{dataset}/random/seed{seed}.npy"),
     log:
-        "logs/make_negatives/{dataset}/random/seed{seed}.log",
+        study_log("make_negatives/{dataset}/random/seed{seed}.log"),
     localrule: True
     conda:
         "../../envs/data.yaml"

@@ -12,7 +12,7 @@ rule results_page:
         page="docs/results.md",
         figures=expand("docs/figures/{figure}.png", figure=PUBLISHED_FIGURES),
     log:
-        "logs/results_page/results_page.log",
+        study_log("results_page/results_page.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
@@ -20,5 +20,7 @@ rule results_page:
         study=study_description(),
         delay_fraction=config["analysis"]["delay_figure_fraction"],
         correlation_kind=config["analysis"]["correlation_kind"],
+        convergence_window=config["analysis"]["convergence_window"],
+        convergence_tolerance=config["analysis"]["convergence_tolerance"],
     script:
         "../../scripts/results_page.py"

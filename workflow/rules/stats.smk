@@ -1,20 +1,21 @@
-# One rule per hypothesis, each writing TSVs under results/stats/; answers.tsv, each headline
-# verdict with its bootstrap stability; and summary.md from them.
+# One rule per hypothesis, each writing TSVs under the study's stats/; convergence.tsv, whether
+# each curve levelled off; answers.tsv, each headline verdict with its bootstrap stability and
+# its series' convergence; and summary.md from them.
 
 
 rule depth_delay:
     input:
-        "results/metrics/all.tsv",
+        in_study("metrics/all.tsv"),
     output:
         tests=report(
-            "results/stats/depth_delay.tsv",
+            in_study("stats/depth_delay.tsv"),
             caption="../report/depth_delay.rst",
             category="Hypothesis tests",
         ),
-        per_seed="results/stats/depth_delay_per_seed.tsv",
-        overall="results/stats/depth_delay_overall.tsv",
+        per_seed=in_study("stats/depth_delay_per_seed.tsv"),
+        overall=in_study("stats/depth_delay_overall.tsv"),
     log:
-        "logs/depth_delay/depth_delay.log",
+        study_log("depth_delay/depth_delay.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
@@ -26,18 +27,18 @@ rule depth_delay:
 
 rule layer_correlation:
     input:
-        "results/metrics/all.tsv",
+        in_study("metrics/all.tsv"),
     output:
         table=report(
-            "results/stats/layer_correlation.tsv",
+            in_study("stats/layer_correlation.tsv"),
             caption="../report/layer_correlation.rst",
             category="Hypothesis tests",
         ),
-        per_seed="results/stats/layer_correlation_per_seed.tsv",
-        overall="results/stats/layer_correlation_overall.tsv",
-        part_whole="results/stats/part_whole.tsv",
+        per_seed=in_study("stats/layer_correlation_per_seed.tsv"),
+        overall=in_study("stats/layer_correlation_overall.tsv"),
+        part_whole=in_study("stats/part_whole.tsv"),
     log:
-        "logs/layer_correlation/layer_correlation.log",
+        study_log("layer_correlation/layer_correlation.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
@@ -49,15 +50,15 @@ rule layer_correlation:
 
 rule correlation_trends:
     input:
-        "results/stats/layer_correlation_per_seed.tsv",
+        in_study("stats/layer_correlation_per_seed.tsv"),
     output:
         report(
-            "results/stats/correlation_trends.tsv",
+            in_study("stats/correlation_trends.tsv"),
             caption="../report/correlation_trends.rst",
             category="Hypothesis tests",
         ),
     log:
-        "logs/correlation_trends/correlation_trends.log",
+        study_log("correlation_trends/correlation_trends.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
@@ -65,18 +66,36 @@ rule correlation_trends:
         "../../scripts/correlation_trends.py"
 
 
+rule convergence:
+    input:
+        in_study("metrics/all.tsv"),
+    output:
+        in_study("stats/convergence.tsv"),
+    log:
+        study_log("convergence/convergence.log"),
+    localrule: True
+    conda:
+        "../../envs/analysis.yaml"
+    params:
+        window=config["analysis"]["convergence_window"],
+        tolerance=config["analysis"]["convergence_tolerance"],
+    script:
+        "../../scripts/convergence.py"
+
+
 rule answers:
     input:
-        delays="results/stats/depth_delay_per_seed.tsv",
-        correlations="results/stats/layer_correlation_per_seed.tsv",
+        delays=in_study("stats/depth_delay_per_seed.tsv"),
+        correlations=in_study("stats/layer_correlation_per_seed.tsv"),
+        convergence=in_study("stats/convergence.tsv"),
     output:
         report(
-            "results/stats/answers.tsv",
+            in_study("stats/answers.tsv"),
             caption="../report/answers.rst",
             category="Hypothesis tests",
         ),
     log:
-        "logs/answers/answers.log",
+        study_log("answers/answers.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
@@ -89,26 +108,28 @@ rule answers:
 
 rule stats_summary:
     input:
-        answers="results/stats/answers.tsv",
-        overall="results/stats/depth_delay_overall.tsv",
-        delay_tests="results/stats/depth_delay.tsv",
-        correlation_overall="results/stats/layer_correlation_overall.tsv",
-        correlations="results/stats/layer_correlation.tsv",
-        trends="results/stats/correlation_trends.tsv",
-        part_whole="results/stats/part_whole.tsv",
+        answers=in_study("stats/answers.tsv"),
+        overall=in_study("stats/depth_delay_overall.tsv"),
+        delay_tests=in_study("stats/depth_delay.tsv"),
+        correlation_overall=in_study("stats/layer_correlation_overall.tsv"),
+        correlations=in_study("stats/layer_correlation.tsv"),
+        trends=in_study("stats/correlation_trends.tsv"),
+        part_whole=in_study("stats/part_whole.tsv"),
     output:
         report(
-            "results/stats/summary.md",
+            in_study("stats/summary.md"),
             caption="../report/summary.rst",
             category="Hypothesis tests",
         ),
     log:
-        "logs/stats_summary/summary.log",
+        study_log("stats_summary/summary.log"),
     localrule: True
     conda:
         "../../envs/analysis.yaml"
     params:
         delay_fraction=config["analysis"]["delay_figure_fraction"],
         correlation_kind=config["analysis"]["correlation_kind"],
+        convergence_window=config["analysis"]["convergence_window"],
+        convergence_tolerance=config["analysis"]["convergence_tolerance"],
     script:
         "../../scripts/stats_summary.py"

@@ -9,11 +9,11 @@ rule train_seeds:
         data=dataset_of_treatment,
         negatives=negatives_of_chunk,
     output:
-        **trained_chunk_outputs("results/train/{treatment}/{chunk}"),
+        **trained_chunk_outputs(in_study("train/{treatment}/{chunk}")),
     log:
-        "logs/train_seeds/{treatment}/{chunk}.log",
+        study_log("train_seeds/{treatment}/{chunk}.log"),
     benchmark:
-        "benchmarks/train_seeds/{treatment}/{chunk}.tsv"
+        f"benchmarks/{STUDY}/train_seeds/{{treatment}}/{{chunk}}.tsv"
     wildcard_constraints:
         treatment=one_of(TRAINED),
     conda:
@@ -26,7 +26,7 @@ rule train_seeds:
     params:
         treatment=treatment_params,
         settings=config["training"],
-        checkpoint="results/train/{treatment}/{chunk}/checkpoint.pt",
+        checkpoint=in_study("train/{treatment}/{chunk}/checkpoint.pt"),
         trunk_depths=trunk_depths_of,
     script:
         "../../scripts/train_seeds.py"
@@ -36,9 +36,9 @@ rule trunk_seeds:
     input:
         unpack(trunk_chunk),
     output:
-        **train_outputs("results/train/{treatment}/{chunk}", temporary=True),
+        **train_outputs(in_study("train/{treatment}/{chunk}"), temporary=True),
     log:
-        "logs/trunk_seeds/{treatment}/{chunk}.log",
+        study_log("trunk_seeds/{treatment}/{chunk}.log"),
     wildcard_constraints:
         treatment=one_of(TRUNK_OF),
     localrule: True
@@ -55,9 +55,9 @@ rule train:
     input:
         unpack(chunks_of_treatment),
     output:
-        **train_outputs("results/train/{treatment}"),
+        **train_outputs(in_study("train/{treatment}")),
     log:
-        "logs/train/{treatment}.log",
+        study_log("train/{treatment}.log"),
     localrule: True
     conda:
         "../../envs/train.yaml"

@@ -15,11 +15,13 @@ from ff.charts.theme import (
     facet_header,
     grid_over_time,
     layer_colour,
+    layer_name,
     mean_band,
     ranked,
     titled,
     width_colour,
 )
+from ff.convergence import convergence
 from ff.delays import delay_measure
 
 
@@ -28,19 +30,37 @@ def fig_layer_curves(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
     rows = accuracy_rows(metrics, "validation")
     series = main_series(rows)
     rows = series_rows(rows, series)
-    band = mean_band(rows, ["dataset", "depth", "width", "layer", "epoch"])
+    curve = ["dataset", "depth", "width", "layer"]
+    band = mean_band(rows, [*curve, "epoch"])
+    window, tolerance = analysis["convergence_window"], analysis["convergence_tolerance"]
+    levelled = series_rows(convergence(metrics, window, tolerance), series)
+    levelled = levelled.assign(layer=levelled.layer.map(layer_name)).set_index(curve).levelled
+    # a curve that has not levelled off is marked at its end (ff.convergence)
+    last = band.epoch == band.groupby(curve).epoch.transform("max")
+    band["rising_end"] = last & ~band.set_index(curve).index.map(levelled).astype(bool)
     colour = layer_colour(band.depth)
     base = alt.Chart().encode(x=alt.X("epoch:Q", title="Training time (epochs)"))
+    y = alt.Y("mean:Q", title="Validation accuracy", scale=alt.Scale(domain=[0, 1]))
     lines = base.mark_line(strokeWidth=1.6, clip=True).encode(
-        y=alt.Y("mean:Q", title="Validation accuracy", scale=alt.Scale(domain=[0, 1])),
+        y=y,
         color=colour,
         tooltip=["layer", "epoch", alt.Tooltip("mean:Q", format=".3f"), "seeds"],
     )
     bands = base.mark_area(opacity=0.2, clip=True).encode(y="low:Q", y2="high:Q", color=colour)
+    rising = (
+        base.mark_point(shape="triangle-up", filled=True, size=45, opacity=1)
+        .encode(y=y, color=colour)
+        .transform_filter("datum.rising_end")
+    )
     return titled(
-        grid_over_time([bands, lines], band),
+        grid_over_time([bands, lines, rising], band),
         "Do deeper layers learn later? Layer and model accuracy during training",
-        [series_subtitle(series), "Mean over seeds with 95% confidence band"],
+        [
+            series_subtitle(series),
+            "Mean over seeds with 95% confidence band; ▲ at a curve's end: not levelled off "
+            f"(its gain over the last {window:.0%} of training not shown to be under "
+            f"{tolerance:g}: 95% interval over seeds)",
+        ],
     )
 
 
