@@ -27,10 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import yaml
 
 from ff.config import TrainSettings, Treatment, seed_count, treatments, with_defaults
 from ff.data import IMAGE_SIZE, Splits
 from ff.device import choose_device, configure_torch
+from ff.footprint import study_bytes
 from ff.forward_forward import FFTrainer, TrainInputs
 from ff.matrix_rate import matmul_gflops
 from ff.methods import study_cost
@@ -76,8 +78,6 @@ def study_flops(config_path: Path) -> dict:
     """FLOPs of a whole study config (training and evaluation, every treatment), the config
     completed with the schema's defaults as the workflow completes it; each method's trainer
     counts its own."""
-    import yaml
-
     config = with_defaults(yaml.safe_load(config_path.read_text()))
     settings = TrainSettings.from_config(config["training"])
     cost = study_cost(treatments(config), settings, functools.partial(seed_count, config))
@@ -108,7 +108,9 @@ def main() -> None:
         "--skip", nargs="*", default=[], choices=["sequential", "plain"], help="parts not to run"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--cost", type=Path, help="print a study config's FLOP count and stop")
+    parser.add_argument(
+        "--cost", type=Path, help="print a study config's FLOP count and disk use, and stop"
+    )
     args = parser.parse_args()
     if args.cost:
         cost = study_flops(args.cost)
@@ -116,6 +118,9 @@ def main() -> None:
         train, evaluate = cost["training_flops"] / 1e15, cost["evaluation_flops"] / 1e15
         print(f"{args.cost}: {train:.2f} PFLOP training, {evaluate:.2f} PFLOP evaluation")
         print(f"{total / 1e15:.2f} PFLOP in all")
+        written = study_bytes(with_defaults(yaml.safe_load(args.cost.read_text())))
+        parts = ", ".join(f"{name} {size / 1e9:.2f}" for name, size in written.items())
+        print(f"writes at most {sum(written.values()) / 1e9:.1f} GB ({parts} GB; ff.footprint)")
         return
 
     device = choose_device(args.device)

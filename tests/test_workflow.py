@@ -17,6 +17,7 @@ from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, git, git_checkout, sn
 
 from ff.config import Treatment, treatments
 from ff.data import CANONICAL_MD5, RAW_FILES
+from ff.footprint import study_bytes
 from ff.metrics import TIDY_COLUMNS
 from ff.provenance import source_commit
 
@@ -124,6 +125,27 @@ def test_results_page_names_the_commit_of_the_code(tmp_path_factory):
     (workdir / "Snakefile").write_text("# a changed rule\n")
     assert source_commit(workdir) == (commit, True)
     assert source_commit(tmp_path_factory.mktemp("plain")) == (None, False)
+
+
+@pytest.mark.slow
+def test_the_footprint_bounds_what_the_tiny_study_wrote(tiny_run):
+    # ff.footprint: an upper bound from the config alone, and not a loose one
+    bound = study_bytes(TINY)
+    study = tiny_run / "results/tiny"
+    written = {
+        "training outputs": sum(p.stat().st_size for p in (study / "train").rglob("*.*")),
+        "metrics": sum(p.stat().st_size for p in (study / "metrics").glob("*.tsv")),
+        "negatives": sum(p.stat().st_size for p in (study / "negatives").rglob("*.npy")),
+    }
+    bounds = {
+        "training outputs": sum(
+            bound[name] for name in ("weights", "predictions", "history", "run")
+        ),
+        "metrics": bound["metrics"],
+        "negatives": bound["negatives"],
+    }
+    for name, size in written.items():
+        assert size <= bounds[name] <= 4 * size, name
 
 
 # A second study beside the tiny one: the paper recipe on MNIST alone, one width.

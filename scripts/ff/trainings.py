@@ -44,6 +44,9 @@ class Training:
     chosen_by_recipes: bool = True  # the config's `recipes` choose it (`methods` always do)
     requires: tuple[tuple[str, object], ...] = ()  # (training setting, the value it needs)
     negatives: bool = True  # learns from negative samples (random ones from make_negatives)
+    # rows of its predictions beyond one per layer: the model's, and Forward-Forward's model
+    # without layer 1, and the paper recipe's read-out (ff.footprint sizes them)
+    model_rows: int = 2
 
     @property
     def key(self) -> tuple[str, str]:
@@ -88,6 +91,7 @@ TRAININGS = {
             shares_trunk=True,
             reproduction=True,
             requires=(("goodness", "sum"),),  # its loss is on the sum of squares minus width
+            model_rows=3,
         ),
         Training(
             method="backprop",
@@ -99,6 +103,7 @@ TRAININGS = {
             varies=("learning_rates",),
             chosen_by_recipes=False,  # `recipes` are Forward-Forward's; backprop uses Adam
             negatives=False,
+            model_rows=1,
         ),
     ]
 }
