@@ -1,5 +1,5 @@
-"""Rule results_page: docs/results.md and the figures README shows, from the default study's
-run, with the commit of the code that computed them."""
+"""Rule results_page: a committed study's answers page and the figures README shows, with the
+commit of the code that computed them."""
 
 import shutil
 from pathlib import Path
@@ -23,6 +23,7 @@ text = results_page(
     tolerance=snakemake.params.convergence_tolerance,
     commit=commit,
     uncommitted=changed,
+    stats=snakemake.params.stats,
 )
 Path(snakemake.output.page).write_text(text)
 for source, target in zip(snakemake.input.figures, snakemake.output.figures, strict=True):

@@ -100,3 +100,21 @@ def tiny_run(tmp_path_factory) -> Path:
     workdir = git_checkout(copy_workflow(tmp_path_factory.mktemp("workflow")))
     snakemake(workdir, "--cores", "2", "all")
     return workdir
+
+
+SECOND = ["--configfile", "tests/config/tiny.yaml", "tests/config/second.yaml"]
+
+
+def study_files(workdir: Path, study: str) -> dict[str, bytes]:
+    folder = workdir / "results" / study
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def two_studies(tiny_run):
+    """The second study (tests/config/second.yaml) run, then `compare`, in the tiny study's
+    checkout; the tiny study's files from before."""
+    before = study_files(tiny_run, "tiny")
+    snakemake(tiny_run, "--cores", "2", *SECOND)
+    snakemake(tiny_run, "--cores", "1", "compare")
+    return tiny_run, before

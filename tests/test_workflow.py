@@ -13,7 +13,17 @@ import pandas as pd
 import pytest
 import torch
 import yaml
-from conftest import ROOT, SNAKEMAKE, TINY, copy_workflow, git, git_checkout, snakemake
+from conftest import (
+    ROOT,
+    SECOND,
+    SNAKEMAKE,
+    TINY,
+    copy_workflow,
+    git,
+    git_checkout,
+    snakemake,
+    study_files,
+)
 
 from ff.config import Treatment, treatments
 from ff.data import CANONICAL_MD5, RAW_FILES
@@ -110,8 +120,9 @@ def test_results_page_refuses_a_study_that_is_not_the_default(tiny_run):
     result = snakemake(tiny_run, "--cores", "1", "results_page", check=False)
     assert result.returncode != 0
     output = " ".join((result.stdout + result.stderr).split())
+    assert "results_page publishes only a committed study" in output
     assert "this run changes it (--configfile tests/config/tiny.yaml)" in output
-    assert "run `snakemake --cores 2 results_page` without --configfile or --config" in output
+    assert "or add `--configfile config/<study>.yaml` alone, without --config" in output
     assert git(tiny_run, "status", "--porcelain") == ""
 
 
@@ -148,32 +159,9 @@ def test_the_footprint_bounds_what_the_tiny_study_wrote(tiny_run):
         assert size <= bounds[name] <= 4 * size, name
 
 
-# A second study beside the tiny one: the paper recipe on MNIST alone, one width.
-SECOND_STUDY = {"study": "second", "datasets": ["mnist"], "depths": [1, 2], "widths": [16],
-                "recipes": ["paper"], "methods": ["ff"], "schedules": ["simultaneous"],
-                "negatives": ["random"], "variant_grid": None}  # fmt: skip
-
-
-def study_files(workdir: Path, study: str) -> dict[str, bytes]:
-    folder = workdir / "results" / study
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-@pytest.fixture(scope="session")
-def two_studies(tiny_run, tmp_path_factory):
-    """The second study run, then `compare`, in the tiny study's checkout (its config outside
-    it, so that the checkout stays clean); the tiny study's files before and after."""
-    before = study_files(tiny_run, "tiny")
-    config = tmp_path_factory.mktemp("second") / "second.yaml"
-    config.write_text(yaml.safe_dump(SECOND_STUDY))
-    snakemake(tiny_run, "--cores", "2", "--configfile", str(config))
-    snakemake(tiny_run, "--cores", "1", "compare")
-    return tiny_run, before, config
-
-
 @pytest.mark.slow
 def test_a_second_study_leaves_the_first_intact_and_compare_sets_them_side_by_side(two_studies):
-    workdir, before, _ = two_studies
+    workdir, before = two_studies
     assert study_files(workdir, "tiny") == before
     assert (workdir / "results/second/stats/summary.md").exists()
     table = pd.read_csv(workdir / "results/compare/answers.tsv", sep="\t")
@@ -188,8 +176,30 @@ def test_a_second_study_leaves_the_first_intact_and_compare_sets_them_side_by_si
 
 
 @pytest.mark.slow
+def test_the_same_study_rerun_is_bit_identical(two_studies):
+    # the second study's design again under another name, on the same machine and threads:
+    # histories, tables and figures byte for byte, predictions and weights value for value
+    # (run.json holds timings; the HTML figures, random element ids)
+    workdir, _ = two_studies
+    snakemake(workdir, "--cores", "2", *SECOND, "--config", "study=again")
+    first, second = study_files(workdir, "second"), study_files(workdir, "again")
+    assert first.keys() == second.keys()
+    compared = [name for name in first if not name.endswith((".html", "run.json", ".npz", ".pt"))]
+    assert [name for name in compared if first[name] != second[name]] == []
+    assert any(name.endswith("history.tsv") for name in compared)
+    assert any(name.endswith(".png") for name in compared)
+    for name in (n for n in first if n.endswith(".npz")):
+        a, b = np.load(workdir / "results/second" / name), np.load(workdir / "results/again" / name)
+        assert all(np.array_equal(a[key], b[key]) for key in a.files), name
+    for name in (n for n in first if n.endswith(".pt")):
+        a = torch.load(workdir / "results/second" / name, weights_only=True)
+        b = torch.load(workdir / "results/again" / name, weights_only=True)
+        assert all(torch.equal(x, y) for x, y in zip(a["weights"], b["weights"], strict=True))
+
+
+@pytest.mark.slow
 def test_a_config_that_claims_a_study_with_another_grid_is_refused(two_studies):
-    workdir, before, config = two_studies
+    workdir, before = two_studies
     result = snakemake(workdir, "--cores", "1", "--config", "seeds=2", check=False)
     output = " ".join((result.stdout + result.stderr).split())
     assert result.returncode != 0
@@ -350,14 +360,30 @@ def test_every_figure_is_written_in_three_formats(tiny_run):
     assert "Forward-Forward" in svg and "backprop (linear probes)" in svg
 
 
+@pytest.fixture(scope="session")
+def figures_deleted(tiny_run, tmp_path_factory):
+    """A copy of the finished tiny run with every figure's PNG deleted."""
+    workdir = tmp_path_factory.mktemp("figures") / "workflow"
+    shutil.copytree(tiny_run, workdir, symlinks=True)
+    for figure in FIGURES:
+        (workdir / f"results/tiny/figures/{figure}.png").unlink()
+    return workdir
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("figure", FIGURES)
-def test_a_deleted_figure_is_rebuilt_alone(tiny_run, figure):
-    (tiny_run / f"results/tiny/figures/{figure}.png").unlink()
-    plan = snakemake(tiny_run, "-n", figure)
+def test_a_deleted_figure_is_planned_alone(figures_deleted, figure):
+    plan = snakemake(figures_deleted, "-n", figure)
     assert planned_jobs(plan.stdout + plan.stderr) == {figure: 1}
-    snakemake(tiny_run, "--cores", "1", figure)
-    assert (tiny_run / f"results/tiny/figures/{figure}.png").exists()
+
+
+@pytest.mark.slow
+def test_a_deleted_figure_is_rebuilt_by_its_rule(figures_deleted):
+    # every figure's drawing is tested by the run itself; that its rule alone redraws it, on
+    # one figure (the plans above show that each rule needs nothing else)
+    snakemake(figures_deleted, "--cores", "1", "fig_depth_delay")
+    assert (figures_deleted / "results/tiny/figures/fig_depth_delay.png").exists()
+    assert not (figures_deleted / "results/tiny/figures/fig_layer_curves.png").exists()
 
 
 def planned_jobs(plan: str) -> dict:

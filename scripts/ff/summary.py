@@ -481,11 +481,13 @@ def results_page(
     uncommitted: bool = False,
     window: float = 0.2,
     tolerance: float = 0.01,
+    stats: str = "results/default/stats",
 ) -> str:
-    """docs/results.md: the study's answers and its headline figures, as README shows them;
-    written by the workflow from the same table as summary.md, so the two cannot drift.
-    `commit`: the workflow's commit the run was made from (None: not a git checkout), and
-    whether its code had `uncommitted` changes."""
+    """docs/results.md (or docs/<study>/results.md): the study's answers and its headline
+    figures, as README shows them; written by the workflow from the same table as summary.md,
+    so the two cannot drift. `commit`: the workflow's commit the run was made from (None: not
+    a git checkout), and whether its code had `uncommitted` changes; `stats`: the folder of
+    the study's tables."""
     if commit is None:
         source = " (not a git checkout)"
     else:
@@ -493,9 +495,9 @@ def results_page(
     lines = [
         "# Results",
         "",
-        f"Written by rule `results_page`{source} from `results/default/stats/answers.tsv` of "
+        f"Written by rule `results_page`{source} from `{stats}/answers.tsv` of "
         f"{study}. The detail, every basis, measure and training, is in "
-        "`results/default/stats/summary.md`; every "
+        f"`{stats}/summary.md`; every "
         "figure with its caption in the report (`snakemake --report report.html`).",
         "",
     ]

@@ -225,25 +225,31 @@ def stats_outputs():
     return expand(in_study("stats/{file}"), file=STATS)
 
 
-# What this run changes from the default study: a --configfile but config/config.yaml, --config.
-DEFAULT_CONFIG = Path(workflow.basedir, "config", "config.yaml").resolve()
+# The committed studies, each one config of config/ run as it is: results_page publishes
+# them into docs/ (the default study: docs/results.md; another: docs/<study>/results.md).
+COMMITTED_CONFIGS = {
+    path.resolve() for path in Path(workflow.basedir, "config").glob("*.yaml")
+}
 STUDY_CHANGES = [
     f"--configfile {os.path.relpath(path)}"
     for path in workflow.overwrite_configfiles
-    if Path(path).resolve() != DEFAULT_CONFIG
+    if Path(path).resolve() not in COMMITTED_CONFIGS
+    or len(workflow.overwrite_configfiles) > 1
 ] + (["--config"] if workflow.config_settings.config else [])
+PUBLISHED = Path("docs") if STUDY == "default" else Path("docs", STUDY)
 
 
-def default_study_only(wildcards):
-    """results_page's inputs; a WorkflowError, before anything is built, when this run
-    changes the default study: docs/ is committed and holds the default study's results.
+def committed_study_only(wildcards):
+    """results_page's inputs; a WorkflowError, before anything is built, when this run is
+    not a committed study: docs/ is committed and holds the committed studies' results.
     """
     if STUDY_CHANGES:
         raise WorkflowError(
-            f"results_page publishes only the default study, and this run changes it "
-            f"({' '.join(STUDY_CHANGES)}). docs/ holds the default study's results: run "
-            "`snakemake --cores 2 results_page` without --configfile or --config. This "
-            f"study's answers are in {in_study('stats/summary.md')}."
+            f"results_page publishes only a committed study (config/config.yaml, or it with "
+            f"one other config/*.yaml), and this run changes it ({' '.join(STUDY_CHANGES)}). "
+            "docs/ holds the committed studies' results: run `snakemake --cores 2 "
+            "results_page`, or add `--configfile config/<study>.yaml` alone, without --config. "
+            f"This study's answers are in {in_study('stats/summary.md')}."
         )
     return {
         "answers": in_study("stats/answers.tsv"),

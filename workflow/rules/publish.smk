@@ -1,16 +1,20 @@
-# results_page: docs/results.md and the PNGs README shows. They are committed, so no study run
-# writes them (`all` writes only under results/): a maintainer publishes the default study's
-# answers on purpose with `snakemake --cores 2 results_page`, and commits them.
+# results_page: a committed study's answers page and the PNGs README shows: docs/results.md
+# and docs/figures/ for the default study, docs/<study>/ for another config of config/. They
+# are committed, so no study run writes them (`all` writes only under results/): a maintainer
+# publishes a study's answers on purpose (`snakemake --cores 2 results_page`, with
+# `--configfile config/regime.yaml` for the regime study), and commits them.
 
 
 rule results_page:
     input:
-        # refused while the DAG is built, before any job runs, unless this run is the
-        # default study (common.smk)
-        unpack(default_study_only),
+        # refused while the DAG is built, before any job runs, unless this run is a
+        # committed study (common.smk)
+        unpack(committed_study_only),
     output:
-        page="docs/results.md",
-        figures=expand("docs/figures/{figure}.png", figure=PUBLISHED_FIGURES),
+        page=str(PUBLISHED / "results.md"),
+        figures=expand(
+            str(PUBLISHED / "figures/{figure}.png"), figure=PUBLISHED_FIGURES
+        ),
     log:
         study_log("results_page/results_page.log"),
     localrule: True
@@ -18,6 +22,7 @@ rule results_page:
         "../../envs/analysis.yaml"
     params:
         study=study_description(),
+        stats=in_study("stats"),
         delay_fraction=config["analysis"]["delay_figure_fraction"],
         correlation_kind=config["analysis"]["correlation_kind"],
         convergence_window=config["analysis"]["convergence_window"],
