@@ -14,7 +14,7 @@ from ff.data import IMAGE_SIZE
 PROCESS_MB = 2000  # the Python process, torch and a data set's splits
 MARGIN_MB = 256
 CPU_RUNTIME_MINUTES = 60  # per attempt: a CPU-sized guess SLURM users raise in their profile
-# A treatment's training outputs (results/train/{treatment}/...), by name.
+# A treatment's training outputs (results/<study>/train/{treatment}/...), by name.
 TRAIN_OUTPUTS = {
     "history": "history.tsv",
     "predictions": "predictions.npz",

@@ -211,6 +211,7 @@ STATS = [
     "depth_delay.tsv",
     "layer_correlation.tsv",
     "correlation_trends.tsv",
+    "convergence.tsv",
     "summary.md",
 ]
 

@@ -1,8 +1,8 @@
 # One rule per figure of workflow/figures.yaml (FIGURES: its input tables, by figure, read in
-# common.smk), named after it; each writes results/figures/{figure}.svg, .png and .html with
-# the chart function of that name (ff.charts.figure_function). The report lists a category's
-# results sorted by their first label: the number keeps the order of figures.yaml (the
-# answers, H1, H2, H3, accuracy, the comparisons).
+# common.smk), named after it; each writes results/<study>/figures/{figure}.svg, .png and
+# .html with the chart function of that name (ff.charts.figure_function). The report lists a
+# category's results sorted by their first label: the number keeps the order of figures.yaml
+# (the answers, H1, H2, H3, accuracy, the comparisons).
 
 
 for number, (figure, tables) in enumerate(FIGURES.items(), start=1):
