@@ -1,7 +1,7 @@
 """Every figure fits a page, has no empty panel, and labels its heatmap cells legibly: on a
 synthetic study of the default config's shape (fast) and on the tiny study's real tables
-(slow: they come from the tiny workflow run, or from a finished run's results/ folder named by
-the environment variable FF_TINY_RESULTS)."""
+(slow: they come from the tiny workflow run, or from a finished study's folder,
+results/<study>/, named by the environment variable FF_TINY_RESULTS)."""
 
 import itertools
 import os
@@ -158,7 +158,7 @@ def synthetic() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def tiny_tables(request) -> dict[str, pd.DataFrame]:
     folder = os.environ.get("FF_TINY_RESULTS")
-    results = Path(folder) if folder else request.getfixturevalue("tiny_run") / "results"
+    results = Path(folder) if folder else request.getfixturevalue("tiny_run") / "results/tiny"
     return {
         "metrics": read_table(results / "metrics/all.tsv"),
         "delays": pd.read_csv(results / "stats/depth_delay_per_seed.tsv", sep="\t"),

@@ -498,5 +498,5 @@ def test_only_random_negatives_need_negatives_files(tmp_path):
     # one depth and width (2), random: each recipe's depth-3 network per width (2 x 2; depth 1
     # is cut from its trunk, rule trunk_seeds) and greedy there (1), backprop there (1)
     assert (len(hard), len(random), len(backprop)) == (2 * 2 * 2, 2 * 5 * 2, 2 * 1 * 2)
-    assert not any("results/negatives" in inputs for inputs in hard + backprop)
-    assert all("results/negatives" in inputs for inputs in random)
+    assert not any("results/tiny/negatives" in inputs for inputs in hard + backprop)
+    assert all("results/tiny/negatives" in inputs for inputs in random)
