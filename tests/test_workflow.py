@@ -51,7 +51,7 @@ def test_raw_files_have_canonical_md5(tiny_run):
 def test_every_treatment_has_its_training_outputs(tiny_run):
     seeds = list(range(TINY["first_seed"], TINY["first_seed"] + TINY["seeds"]))
     for treatment in tiny_treatments():
-        folder = tiny_run / "results" / "train" / treatment.id
+        folder = tiny_run / "results" / "tiny" / "train" / treatment.id
         depth = treatment.depth
         epochs = treatment.total_epochs
         history = pd.read_csv(folder / "history.tsv", sep="\t", dtype={"layer": str})
@@ -169,7 +169,7 @@ def test_a_second_study_leaves_the_first_intact_and_compare_sets_them_side_by_si
     # the claims the second study answers (the paper recipe's, on MNIST) are in both
     assert set(table[table.study == "second"].dataset) == {"mnist"}
     page = (workdir / "results/compare/comparison.md").read_text()
-    assert "| claim | data set | recipe and definitions | measure | second | tiny |" in page
+    assert "| claim | data set | recipe and definitions | measure | second | tiny | verdict" in page
     for ext in ("svg", "png", "html"):
         assert (workdir / f"results/compare/fig_compare.{ext}").stat().st_size > 1000
     assert git(workdir, "status", "--porcelain") == ""
