@@ -9,7 +9,7 @@ import pandas as pd
 from ff.answers import MIN_SEEDS, SETTLED
 from ff.charts.shown import HEADLINE_SERIES, Series, training_label, training_order
 from ff.charts.theme import datasets_in, titled
-from ff.hypotheses import HYPOTHESES, NOT_TESTABLE, VERDICTS, measure_text
+from ff.hypotheses import HYPOTHESES, NOT_TESTABLE, VERDICTS, Hypothesis, measure_text
 
 # Okabe & Ito's blue, vermilion and orange, and grey: told apart with any colour vision
 VERDICT_COLOURS = ["#0072B2", "#D55E00", "#E69F00", "#999999"]
@@ -36,6 +36,28 @@ def measure_shapes(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
                 domain.append(label)
                 shapes.append(PAPER_SHAPE if paper else next(others))
     return domain, shapes
+
+
+def verdict_fill() -> alt.Fill:
+    """A point's fill: its verdict's colour, or white where the verdict is unsettled (the
+    table's `fill` column)."""
+    return alt.Fill(
+        "fill:N",
+        scale=alt.Scale(domain=[*VERDICTS, UNSETTLED], range=[*VERDICT_COLOURS, "white"]),
+        title="Verdict",
+        legend=alt.Legend(symbolStrokeColor=GREY),
+    )
+
+
+def reference_rules(hypothesis: Hypothesis) -> list[alt.Chart]:
+    """A claim's reference lines: the first solid (no effect), the others dashed (a
+    threshold)."""
+    return [
+        alt.Chart()
+        .mark_rule(color="#444444", strokeDash=[4, 3] if index else [])
+        .encode(x=alt.datum(value))
+        for index, value in enumerate(hypothesis.references)
+    ]
 
 
 def fig_hypotheses(answers: pd.DataFrame, analysis: dict) -> alt.Chart:
@@ -96,12 +118,7 @@ def fig_hypotheses(answers: pd.DataFrame, analysis: dict) -> alt.Chart:
                 title="Measure",
                 legend=alt.Legend(symbolFillColor=GREY, symbolStrokeColor=GREY, labelLimit=200),
             ),
-            fill=alt.Fill(
-                "fill:N",
-                scale=alt.Scale(domain=[*VERDICTS, UNSETTLED], range=[*VERDICT_COLOURS, "white"]),
-                title="Verdict",
-                legend=alt.Legend(symbolStrokeColor=GREY),
-            ),
+            fill=verdict_fill(),
             tooltip=[
                 "hypothesis:N",
                 "dataset:N",
@@ -120,13 +137,7 @@ def fig_hypotheses(answers: pd.DataFrame, analysis: dict) -> alt.Chart:
                 alt.Tooltip("robustness:N", title="over the measures"),
             ],  # fmt: skip
         )
-        # the first reference line solid (no effect), the others dashed (a threshold)
-        references = [
-            alt.Chart()
-            .mark_rule(color="#444444", strokeDash=[4, 3] if index else [])
-            .encode(x=alt.datum(value))
-            for index, value in enumerate(hypothesis.references)
-        ]
+        references = reference_rules(hypothesis)
         rule = hypothesis.rule_text
         panels.append(
             alt.layer(*references, intervals, points, data=part)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ff.charts.headline import GREY, UNSETTLED, VERDICT_COLOURS
+from ff.charts.headline import (
+    GREY,
+    UNSETTLED,
+    VERDICT_COLOURS,
+    reference_rules,
+    verdict_fill,
+)
 from ff.charts.theme import datasets_in, titled
 from ff.hypotheses import HYPOTHESES, NOT_TESTABLE, VERDICTS, measure_text
 
@@ -54,12 +60,7 @@ def fig_compare(comparison: pd.DataFrame) -> alt.VConcatChart:
                 title="Study",
                 legend=alt.Legend(symbolFillColor=GREY, symbolStrokeColor=GREY),
             ),
-            fill=alt.Fill(
-                "fill:N",
-                scale=alt.Scale(domain=[*VERDICTS, UNSETTLED], range=[*VERDICT_COLOURS, "white"]),
-                title="Verdict",
-                legend=alt.Legend(symbolStrokeColor=GREY),
-            ),
+            fill=verdict_fill(),
             tooltip=[
                 "study:N", "dataset:N", alt.Tooltip("row:N", title="training and measure"),
                 alt.Tooltip("estimate:Q", format=".3f"), alt.Tooltip("ci_low:Q", format=".3f"),
@@ -68,12 +69,7 @@ def fig_compare(comparison: pd.DataFrame) -> alt.VConcatChart:
                 "converged_treatments:Q", "treatments:Q",
             ],
         )  # fmt: skip
-        references = [
-            alt.Chart()
-            .mark_rule(color="#444444", strokeDash=[4, 3] if index else [])
-            .encode(x=alt.datum(value))
-            for index, value in enumerate(hypothesis.references)
-        ]
+        references = reference_rules(hypothesis)
         panels.append(
             alt.layer(*references, intervals, points, data=part)
             .properties(width=260, height=alt.Step(STUDY_STEP))
