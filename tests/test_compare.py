@@ -75,6 +75,15 @@ def test_studies_side_by_side_name_the_verdicts_that_depend_on_the_study():
     assert h2.endswith("| **yes** |")
 
 
+def test_the_studies_keep_their_order_when_the_first_does_not_answer_the_first_claim():
+    from test_summary import answer_row
+
+    first = pd.DataFrame([answer_row("H2")])
+    second = pd.DataFrame([answer_row("H1"), answer_row("H2")])
+    lines = studies_markdown(studies_table({"first": first, "second": second}, 0.9))
+    assert lines[0].endswith("| first | second | verdict depends on the study |")
+
+
 def test_a_claim_one_study_does_not_answer_says_so():
     from test_summary import answer_row
 

@@ -51,6 +51,12 @@ def studies_table(answers: dict[str, pd.DataFrame], delay_fraction: float) -> pd
     return table.sort_values(order, kind="stable").reset_index(drop=True)
 
 
+def study_names(table: pd.DataFrame) -> list[str]:
+    """The studies of a `studies_table`, in the order they were given (a study need not
+    answer the first claim)."""
+    return list(dict.fromkeys(table.sort_values("study_order", kind="stable").study))
+
+
 def study_cell(row: pd.Series) -> str:
     return (
         f"{row.verdict}: {effect_text(row)}, {stability_cell(row)}, "
@@ -62,7 +68,7 @@ def studies_markdown(table: pd.DataFrame) -> list[str]:
     """A markdown table: each claim per data set, training and measure, with each study's
     verdict, effect [95% CI], stability and convergence, and whether the verdict depends on
     the study."""
-    names = list(dict.fromkeys(table.study))
+    names = study_names(table)
     lines = [
         "| claim | data set | recipe and definitions | measure | "
         + " | ".join(names)

@@ -14,6 +14,7 @@ from ff.charts.headline import (
     verdict_fill,
 )
 from ff.charts.theme import datasets_in, titled
+from ff.compare import study_names
 from ff.hypotheses import HYPOTHESES, NOT_TESTABLE, VERDICTS, measure_text
 
 STUDY_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
@@ -32,7 +33,7 @@ def fig_compare(comparison: pd.DataFrame) -> alt.VConcatChart:
     solid = rows.settled.astype(bool) | (rows.verdict == NOT_TESTABLE)
     rows["fill"] = rows.verdict.where(solid, UNSETTLED)
     rows["rising"] = rows.converged_treatments < rows.treatments
-    studies = list(dict.fromkeys(rows.study))
+    studies = study_names(rows)
     datasets = datasets_in(rows)
     panels = []
     for hypothesis in HYPOTHESES.values():
