@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import yaml
 from conftest import ROOT
 
@@ -11,6 +12,9 @@ from ff.backprop import BackpropTrainer
 from ff.config import TrainSettings, Treatment
 from ff.data import save_splits
 from ff.forward_forward import FFTrainer
+
+# each runs a benchmark script as a whole process: not for the quick tier
+pytestmark = pytest.mark.slow
 
 
 def test_benchmark_writes_the_documented_json(tmp_path):

@@ -71,6 +71,7 @@ def test_canonical_mnist_has_published_md5(mnist_raw_dir):
         assert digest == data.CANONICAL_MD5["mnist"][name]
 
 
+@pytest.mark.slow  # converts and verifies all of MNIST twice
 def test_local_source_accepts_gzipped_idx_and_verifies(mnist_raw_dir, tmp_path):
     local = tmp_path / "local"
     local.mkdir()
