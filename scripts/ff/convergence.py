@@ -14,7 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ff.stats import SERIES_KEYS, TREATMENT_KEYS, accuracy_curves, mean_over_seeds
+from ff.stats import (
+    SERIES_KEYS,
+    TREATMENT_KEYS,
+    accuracy_curves,
+    layer_columns,
+    mean_over_seeds,
+)
 
 
 def late_gains(metrics: pd.DataFrame, window: float) -> pd.DataFrame:
@@ -26,7 +32,7 @@ def late_gains(metrics: pd.DataFrame, window: float) -> pd.DataFrame:
         epochs = curve.epoch.to_numpy(dtype=float)
         start = epochs[-1] * (1 - window)
         run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
-        for layer in [*map(str, range(1, run["depth"] + 1)), "model"]:
+        for layer in [*layer_columns(run["depth"]), "model"]:
             accuracy = curve[layer].to_numpy(dtype=float)
             gain = accuracy[-1] - np.interp(start, epochs, accuracy)
             rows.append(run | {"layer": layer, "gain": float(gain)})
