@@ -8,9 +8,11 @@ from ff.metrics import read_table
 
 log = start_logging(snakemake.log[0])
 figure = snakemake.params.figure
-# the tidy metrics keep `layer` as text (1..depth or model); the stats tables' layers are numbers
+# the tables whose layers include the model keep `layer` as text (1..depth or model); the
+# other stats tables' layers are numbers
+TEXT_LAYERS = {"metrics", "convergence"}
 tables = {
-    name: read_table(path) if name == "metrics" else pd.read_csv(path, sep="\t")
+    name: read_table(path) if name in TEXT_LAYERS else pd.read_csv(path, sep="\t")
     for name, path in snakemake.input.items()
 }
 chart = charts.figure_function(figure)(**tables, analysis=snakemake.params.analysis)

@@ -177,6 +177,7 @@ def test_epochs_are_a_grid_key_shown_in_ids_when_varied():
     [
         ({"recipes": ["paperx"]}, "recipes: 'paperx' is not one of adam, paper"),
         ({"methods": ["hebbian"]}, "methods: 'hebbian' is not one of ff, backprop"),
+        ({"depths": [1]}, "depths: every claim compares a network's layers"),
         (
             {"recipes": ["paper"], "training": {"goodness": "mean"}},
             "training.goodness: Forward-Forward, paper recipe needs 'sum', not 'mean'",

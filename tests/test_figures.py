@@ -21,6 +21,7 @@ from ff import charts
 from ff.charts import theme
 from ff.charts.shown import comparison_point, comparison_rows
 from ff.config import treatments
+from ff.convergence import convergence
 from ff.figure_table import figure_inputs, published_figures
 from ff.hypotheses import VERDICTS
 from ff.metrics import TIDY_COLUMNS, read_table, series_columns
@@ -32,8 +33,6 @@ HEATMAPS = ["fig_layer_correlation", "fig_correlation_comparison"]
 ANALYSIS = {
     "delay_figure_fraction": 0.9,
     "correlation_kind": "pearson",
-    "convergence_window": 0.2,
-    "convergence_tolerance": 0.01,
 }
 SEEDS = 3
 
@@ -101,12 +100,21 @@ def synthetic_study(config: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
     correlations = pd.DataFrame(correlations)
     correlations.loc[correlations.index[-1], "r"] = np.nan  # a coefficient that is undefined
     delays = pd.DataFrame(delays)
+    metrics = pd.DataFrame(metrics)[TIDY_COLUMNS]
     return {
-        "metrics": pd.DataFrame(metrics)[TIDY_COLUMNS],
+        "metrics": metrics,
+        "convergence": synthetic_convergence(metrics, rng),
         "delays": delays,
         "correlations": correlations,
         "answers": synthetic_answers(delays, correlations, rng),
     }
+
+
+def synthetic_convergence(metrics: pd.DataFrame, rng) -> pd.DataFrame:
+    """A convergence table (ff.convergence) of the metrics' curves, each curve planted as
+    levelled off or not at random."""
+    table = convergence(metrics, window=0.2, tolerance=0.01)
+    return table.assign(levelled=rng.random(len(table)) < 0.5)
 
 
 # each hypothesis's measures (ff.hypotheses), the paper's first
@@ -161,6 +169,7 @@ def tiny_tables(request) -> dict[str, pd.DataFrame]:
     results = Path(folder) if folder else request.getfixturevalue("tiny_run") / "results/tiny"
     return {
         "metrics": read_table(results / "metrics/all.tsv"),
+        "convergence": read_table(results / "stats/convergence.tsv"),
         "delays": pd.read_csv(results / "stats/depth_delay_per_seed.tsv", sep="\t"),
         "correlations": pd.read_csv(results / "stats/layer_correlation.tsv", sep="\t"),
         "answers": pd.read_csv(results / "stats/answers.tsv", sep="\t"),
@@ -174,8 +183,9 @@ def chart_of(figure: str, tables: dict[str, pd.DataFrame]) -> alt.TopLevelMixin:
 
 
 def table_name(path: str) -> str:
-    names = {"all.tsv": "metrics", "depth_delay_per_seed.tsv": "delays",
-             "layer_correlation.tsv": "correlations", "answers.tsv": "answers"}  # fmt: skip
+    names = {"all.tsv": "metrics", "convergence.tsv": "convergence",
+             "depth_delay_per_seed.tsv": "delays", "layer_correlation.tsv": "correlations",
+             "answers.tsv": "answers"}  # fmt: skip
     return names[Path(path).name]
 
 
@@ -451,6 +461,22 @@ def test_the_main_figures_show_the_study_s_own_training(synthetic):
     }
     subtitle = chart_of("fig_layer_curves", adam_only).to_dict()["title"]["subtitle"][0]
     assert subtitle.startswith("Forward-Forward, Adam recipe; label accuracy")
+
+
+def test_the_layer_curves_mark_the_end_of_each_curve_not_levelled_off(synthetic):
+    spec = chart_of("fig_layer_curves", synthetic).to_dict()
+    rows = pd.concat([pd.DataFrame(data) for data in spec["datasets"].values()])
+    rows = rows.reset_index(drop=True)
+    curve = ["dataset", "depth", "width", "layer"]
+    marked = rows[rows.rising_end]
+    assert (marked.epoch == rows.groupby(curve).epoch.transform("max")[marked.index]).all()
+    table = synthetic["convergence"]
+    table = table[(table.recipe == "paper") & (table.definition == "paper")]
+    rising = table[~table.levelled].assign(layer=lambda t: t.layer.map(theme.layer_name))
+    expected = set(rising[curve].itertuples(index=False, name=None))
+    assert set(marked[curve].itertuples(index=False, name=None)) == expected
+    assert 0 < len(expected) < len(table)
+    assert "last 20% of training" in spec["title"]["subtitle"][1]
 
 
 def test_the_hypotheses_figure_marks_verdicts_measures_and_references(synthetic):

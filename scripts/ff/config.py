@@ -51,9 +51,14 @@ def check_config(config: dict) -> None:
     """What the schema cannot say, from the training registry (ff.trainings): the methods and
     recipes are known ones, every variant a config asks for is one that a chosen training
     varies, a chosen training's fixed settings hold; and the delay figure's fraction is one of
-    the delay fractions; the study's name is a plain folder name (ff.studies). Raises
-    ValueError naming the key and the fix."""
+    the delay fractions; the study's name is a plain folder name (ff.studies); some depth has
+    layers to compare. Raises ValueError naming the key and the fix."""
     studies.check_name(config["study"])
+    if max(config["depths"]) < 2:
+        raise ValueError(
+            "depths: every claim compares a network's layers, and a network of depth 1 has "
+            "one: add a depth of 2 or more"
+        )
     for key, known in (("methods", METHODS), ("recipes", RECIPES)):
         unknown = [value for value in config[key] if value not in known]
         if unknown:

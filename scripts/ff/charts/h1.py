@@ -21,21 +21,20 @@ from ff.charts.theme import (
     titled,
     width_colour,
 )
-from ff.convergence import convergence
 from ff.delays import delay_measure
 
 
-def fig_layer_curves(metrics: pd.DataFrame, analysis: dict) -> alt.Chart:
-    """The main series' layer and model accuracy over training, over depth and width."""
+def fig_layer_curves(metrics: pd.DataFrame, convergence: pd.DataFrame, analysis: dict) -> alt.Chart:
+    """The main series' layer and model accuracy over training, over depth and width; a curve
+    that has not levelled off (`convergence`, ff.convergence) is marked at its end."""
     rows = accuracy_rows(metrics, "validation")
     series = main_series(rows)
     rows = series_rows(rows, series)
     curve = ["dataset", "depth", "width", "layer"]
     band = mean_band(rows, [*curve, "epoch"])
-    window, tolerance = analysis["convergence_window"], analysis["convergence_tolerance"]
-    levelled = series_rows(convergence(metrics, window, tolerance), series)
+    window, tolerance = convergence.window.iloc[0], convergence.tolerance.iloc[0]
+    levelled = series_rows(convergence, series)
     levelled = levelled.assign(layer=levelled.layer.map(layer_name)).set_index(curve).levelled
-    # a curve that has not levelled off is marked at its end (ff.convergence)
     last = band.epoch == band.groupby(curve).epoch.transform("max")
     band["rising_end"] = last & ~band.set_index(curve).index.map(levelled).astype(bool)
     colour = layer_colour(band.depth)
