@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the statistics (ff/stats.py, ff/delays.py, ff/hypotheses.py,
-# ff/answers.py), the verdict text (ff/summary.py) and the Forward-Forward model
-# (ff/forward_forward.py) against the fast unit tests only (tests/test_stats.py,
+# ff/answers.py, ff/convergence.py), the verdict text (ff/summary.py) and the Forward-Forward
+# model (ff/forward_forward.py) against the fast unit tests only (tests/test_stats.py,
 # tests/test_answers.py, tests/test_summary.py, tests/test_model.py), with mutmut.
 #
 #   scripts/mutation_check.sh             # a clean run of every mutant (see the docs for time)

@@ -7,6 +7,8 @@ contradicted, planted nulls never supported; a claim that holds on one measure o
 so; copies of runs within a seed must add no evidence; and stability is checked against a
 direct computation on the same resamples."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -221,6 +223,19 @@ def test_seed_values_are_the_per_seed_statistics_of_each_measure():
             np.testing.assert_allclose(by[hypothesis, basis], expected, rtol=1e-12)
 
 
+def test_a_measure_without_rows_leaves_the_claim_s_other_measures():
+    gain_only = delays(0.3, seeds=4).assign(measure="gain_to_0.9")  # no paper measure's rows
+    correlation = correlations(0.9, -0.15, -0.1, seeds=4).assign(basis="differences")
+    values = seed_values(gain_only, correlation, FRACTION, KIND)
+    assert values.groupby("hypothesis").measure.unique().map(list).to_dict() == {
+        "H1": ["gain_to_0.9"], "H2": ["differences"], "H3 depth": ["differences"],
+        "H3 width": ["differences"],
+    }  # fmt: skip
+    columns = ["hypothesis", "measure", "paper_measure", *stats.SERIES_KEYS, "seed", "value"]
+    none = seed_values(gain_only.iloc[:0], correlation.iloc[:0], FRACTION, KIND)
+    assert none.empty and list(none.columns) == columns
+
+
 # --- intervals, verdicts and their words -----------------------------------------------------
 
 
@@ -253,6 +268,10 @@ def test_verdicts_at_their_thresholds():
     ]  # fmt: skip
     assert H2.verdict(0.1, 2.0) == "inconclusive"  # above 0 is not strong
     assert H1.verdict(np.nan, np.nan) == "not testable"
+    assert H1.verdict(np.nan, 1.0) == H1.verdict(0.1, np.nan) == "not testable"
+    # a threshold on the claim's own (linear) scale is not Fisher-transformed
+    half = dataclasses.replace(H1, threshold=0.5)
+    assert [half.verdict(0.52, 1.0), half.verdict(0.4, 0.52)] == ["supported", "inconclusive"]
     assert H2.rule_text == (
         "supported when the 95% interval lies above 0.7, contradicted when it lies below"
     )
@@ -353,7 +372,9 @@ def test_a_study_with_fewer_than_two_seeds_is_not_testable():
 # --- split-half and underpowered -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("n", "halves"), [(5, False), (19, False), (20, True), (30, True)])
+@pytest.mark.parametrize(
+    ("n", "halves"), [(5, False), (9, False), (10, False), (19, False), (20, True), (30, True)]
+)
 def test_split_half_only_where_each_half_has_ten_seeds(n, halves):
     result = answer("H1", pd.Series(np.linspace(0.2, 0.6, n)), resamples=50)
     assert result["verdict"] == "supported"
@@ -374,6 +395,19 @@ def test_halves_that_agree_with_each_other_but_not_with_the_whole_are_no_replica
     assert not result["split_half_agrees"]
 
 
+def test_each_half_keeps_its_own_verdict_and_one_that_differs_is_no_replication():
+    """Twenty seeds: the odd positions (half 2) a clear effect, the even ones (half 1) none;
+    together, supported."""
+    pattern = np.random.default_rng(2).normal(0, 1, 10)
+    null = (pattern - pattern.mean()) / pattern.std(ddof=1)
+    values = np.empty(20)
+    values[0::2], values[1::2] = null, 1 + 0.1 * null
+    result = answer("H1", pd.Series(values), resamples=50)
+    assert result["verdict"] == "supported"
+    assert (result["half_1"], result["half_2"]) == ("inconclusive", "supported")
+    assert not result["split_half_agrees"]
+
+
 # --- robustness across measures --------------------------------------------------------------
 
 
@@ -389,6 +423,38 @@ def test_robustness_text_names_the_measures_that_disagree():
     assert robustness_text(three) == (
         "contradicted on time to 0.9 and steepest gain only (gain to 0.9: inconclusive)"
     )
+
+
+def test_robustness_lists_the_paper_s_measure_first_wherever_its_row_is():
+    series = {"definition": "label", "dataset": "mnist", **STANDARD}
+    rows = [
+        ("gain_to_0.9", False, "supported"),
+        ("steepest_gain", False, "inconclusive"),
+        ("time_to_0.9", True, "supported"),
+    ]
+    table = pd.DataFrame(
+        [
+            {"hypothesis": "H1", "measure": measure, "paper_measure": paper, "verdict": verdict}
+            | series
+            for measure, paper, verdict in rows
+        ]
+    )
+    result = ff_answers.with_robustness(table)
+    expected = "supported on time to 0.9 and gain to 0.9 only (steepest gain: inconclusive)"
+    assert result.robustness.tolist() == [expected] * 3
+    assert not result.robust.any()
+
+
+def test_answers_keep_the_order_of_their_values():
+    series = {"definition": "label", "dataset": "mnist", **STANDARD}
+    rows = [
+        {"hypothesis": hypothesis, "measure": measure, "paper_measure": True, **series}
+        | {"seed": seed, "value": 0.5 + 0.1 * seed}
+        for hypothesis, measure in (("H2", "levels"), ("H1", "time_to_0.9"))
+        for seed in range(3)
+    ]
+    table = answers(pd.DataFrame(rows), resamples=20)
+    assert table.hypothesis.tolist() == ["H2", "H1"]
 
 
 def test_two_independent_rising_curves_are_correlated_on_levels_only():

@@ -14,7 +14,7 @@ from ff import delays as ff_delays
 from ff import hypotheses, stats
 from ff.answers import answers
 from ff.config import Treatment
-from ff.convergence import convergence, late_gains, series_convergence
+from ff.convergence import convergence, late_gains, series_convergence, with_convergence
 from ff.hypotheses import seed_values
 from ff.metrics import series_columns
 from ff.part_whole import part_whole_check
@@ -986,6 +986,7 @@ def test_first_layer_correlation_averages_z_per_seed_then_tests_over_seeds():
     overall = hypotheses.h2_table(table)
     assert list(overall.columns) == [*groups, "treatments", "r", "ci_low", "ci_high",
                                      "p_value", "seeds", "verdict"]  # fmt: skip
+    assert list(hypotheses.h2_table(table.iloc[:0]).columns) == list(overall.columns)
     found = overall.set_index(["variant", "basis", "kind"])
     assert len(found) == 4
     for basis, kind, scale in (("levels", "pearson", 1.0), ("differences", "pearson", 0.5),
@@ -1227,7 +1228,8 @@ def test_correlation_trends_need_two_layers_two_widths_and_a_full_rank_fit_per_s
     one = found.loc["hard", "layer"]
     assert one.slope == pytest.approx(layer[0], rel=1e-9) and one.verdict == "not testable"
     assert np.isnan([one.ci_low, one.ci_high, one.p_value]).all()
-    assert hypotheses.h3_table(table[table.variant == "greedy"]).empty
+    untestable = hypotheses.h3_table(table[table.variant == "greedy"])
+    assert untestable.empty and list(untestable.columns) == list(trends.columns)
 
 
 def test_correlation_trends_weaken_only_below_zero(monkeypatch):
@@ -1380,3 +1382,58 @@ def test_a_treatment_converges_only_when_every_curve_has_levelled_off():
 def test_one_seed_cannot_show_a_curve_has_levelled_off():
     table = convergence(converging_study(seeds=1), window=0.2, tolerance=0.01)
     assert not table.levelled.any()
+
+
+def test_late_gains_are_one_per_seed_and_curve():
+    gains = late_gains(converging_study(seeds=3, noise=0.0), window=0.2)
+    assert sorted(gains.columns) == sorted([*stats.TREATMENT_KEYS, "seed", "layer", "gain"])
+    assert gains.groupby("layer").seed.apply(sorted).to_dict() == {
+        "1": [0, 1, 2], "2": [0, 1, 2], "model": [0, 1, 2]
+    }  # fmt: skip
+    assert gains.groupby("layer").gain.nunique().eq(1).all()  # the seeds' curves are the same
+
+
+def step_at_the_end(gain: float, seeds: int = 3) -> pd.DataFrame:
+    """Depth 2, every seed alike: each curve flat at 0.5, then up by `gain` at the last
+    evaluation (exact in binary, so the interval over seeds is [gain, gain])."""
+    values = np.full(len(EPOCHS), 0.5)
+    values[-1] += gain
+    curves = {(seed, layer): values for seed in range(seeds) for layer in ("1", "2", "model")}
+    return metrics_table(curves, depth=2)
+
+
+def test_a_curve_whose_interval_reaches_the_tolerance_has_not_levelled_off():
+    # the window's start, 0.75 of 3 epochs, is an evaluation: every gain is exactly 0.25
+    table = convergence(step_at_the_end(0.25), window=0.25, tolerance=0.25)
+    assert table.ci_high.tolist() == [0.25] * 3
+    assert not table.levelled.any()
+    assert convergence(step_at_the_end(0.25), window=0.25, tolerance=0.2501).levelled.all()
+    assert table.window.tolist() == [0.25] * 3 and table.tolerance.tolist() == [0.25] * 3
+
+
+def test_convergence_keeps_the_order_of_treatments_and_layers():
+    # depth 10: sorted as text, layer "10" would come before "2"
+    layers = [*map(str, range(1, 11)), "model"]
+    study = pd.concat(
+        metrics_table({(seed, layer): curve(0.0) for seed in range(2) for layer in layers}, 10,
+                      dataset=dataset)
+        for dataset in ("mnist", "fashion_mnist")
+    )  # fmt: skip
+    table = convergence(study, window=0.2, tolerance=0.01)
+    assert table.layer.tolist() == layers * 2
+    assert table.dataset.tolist() == ["fashion_mnist"] * 11 + ["mnist"] * 11  # by treatment
+    reversed_rows = table.iloc[::-1]
+    assert series_convergence(reversed_rows).dataset.tolist() == ["mnist", "fashion_mnist"]
+
+
+def test_answers_gain_their_series_convergence():
+    shallow = metrics_table({(0, "1"): curve(0.0), (0, "model"): curve(0.0)}, 1, width=50)
+    table = convergence(pd.concat([converging_study(), shallow]), window=0.2, tolerance=0.01)
+    series = {key: table[key].iloc[0] for key in stats.SERIES_KEYS}
+    answers = pd.DataFrame([series | {"hypothesis": h} for h in ("H1", "H2")])
+    merged = with_convergence(answers, table)
+    assert merged.hypothesis.tolist() == ["H1", "H2"]
+    assert merged[["converged_treatments", "treatments"]].values.tolist() == [[0, 2], [0, 2]]
+    other = answers.assign(dataset="fashion_mnist")  # a series this table has not measured
+    unmeasured = with_convergence(other, table)
+    assert len(unmeasured) == 2 and unmeasured.treatments.isna().all()

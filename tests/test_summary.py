@@ -776,10 +776,13 @@ def test_summary_markdown_joins_the_sections_under_a_title():
     correlations = pd.DataFrame(correlation_rows([0.8, 0.9], [True, False]))
     trends = pd.DataFrame(trend_rows(FALLS, FLAT))
     check = pd.DataFrame()
-    for fraction, kind in ((0.9, "pearson"), (0.5, "spearman")):
+    for fraction, kind, window, tolerance in (
+        (0.9, "pearson", 0.2, 0.01),
+        (0.5, "spearman", 0.3, 0.05),
+    ):
         text = summary_markdown(
             answers, overall, tests, correlation_overall, correlations, trends, check,
-            delay_fraction=fraction, kind=kind,
+            delay_fraction=fraction, kind=kind, window=window, tolerance=tolerance,
         )  # fmt: skip
         assert text == "\n".join(
             [
@@ -787,7 +790,7 @@ def test_summary_markdown_joins_the_sections_under_a_title():
                 "",
                 "Generated from the study's stats/*.tsv; every number below is in those tables.",
                 "",
-                *answers_section(answers, fraction, kind),
+                *answers_section(answers, fraction, kind, window, tolerance),
                 *measures_section(answers, fraction),
                 *h1_section(overall, tests),
                 *h2_section(correlation_overall, correlations),
@@ -832,6 +835,15 @@ def test_results_page_is_the_answers_section_under_the_figures(commit, uncommitt
         PAPER_ONLY,
         "",
     ]
+    other = results_page(
+        answers_table(), "the default study", [], 0.9, "pearson", commit, uncommitted, 0.3, 0.05
+    )
+    assert "over seeds of its gain over the last 30% of training below 0.05; " in other
+
+
+def test_a_results_page_is_committed_unless_told_otherwise():
+    page = results_page(answers_table(), "the default study", [], 0.9, "pearson", "abc1234")
+    assert "Written by rule `results_page` at commit abc1234 from" in page
 
 
 def test_stability_is_rounded_down_so_unsettled_never_reads_as_ninety():

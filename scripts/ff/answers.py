@@ -28,7 +28,7 @@ from ff.hypotheses import (
     Hypothesis,
     measure_text,
 )
-from ff.stats import SERIES_KEYS
+from ff.stats import SERIES_KEYS, groups_of
 
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20250415  # fixed, so the same results give the same stability
@@ -125,8 +125,7 @@ def answers(values: pd.DataFrame, resamples: int = BOOTSTRAP_RESAMPLES) -> pd.Da
     """One row per hypothesis, measure and series of `seed_values`: verdict, effect,
     stability, split-half, and the claim's robustness across its measures."""
     rows = []
-    for keys, group in values.groupby(ANSWER_KEYS, sort=False):
-        row = dict(zip(ANSWER_KEYS, keys, strict=True))
+    for row, group in groups_of(values, ANSWER_KEYS, sort=False):
         per_seed = group.set_index("seed").value
         rows.append(
             row

@@ -18,6 +18,7 @@ from ff.stats import (
     SERIES_KEYS,
     TREATMENT_KEYS,
     accuracy_curves,
+    groups_of,
     layer_columns,
     mean_over_seeds,
 )
@@ -27,11 +28,10 @@ def late_gains(metrics: pd.DataFrame, window: float) -> pd.DataFrame:
     """Per treatment, seed and curve (layer 1..depth or `model`): `gain`, the accuracy gained
     over the last `window` (a fraction) of the epochs trained."""
     rows = []
-    for keys, curve in accuracy_curves(metrics).groupby([*TREATMENT_KEYS, "seed"]):
+    for run, curve in groups_of(accuracy_curves(metrics), [*TREATMENT_KEYS, "seed"]):
         curve = curve.sort_values("epoch")
         epochs = curve.epoch.to_numpy(dtype=float)
         start = epochs[-1] * (1 - window)
-        run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
         for layer in [*layer_columns(run["depth"]), "model"]:
             accuracy = curve[layer].to_numpy(dtype=float)
             gain = accuracy[-1] - np.interp(start, epochs, accuracy)
@@ -45,8 +45,8 @@ def convergence(metrics: pd.DataFrame, window: float, tolerance: float) -> pd.Da
     tolerance it was judged by."""
     gains = late_gains(metrics, window)
     rows = [
-        dict(zip([*TREATMENT_KEYS, "layer"], keys, strict=True)) | mean_over_seeds(group.gain)
-        for keys, group in gains.groupby([*TREATMENT_KEYS, "layer"], sort=False)
+        curve | mean_over_seeds(group.gain)
+        for curve, group in groups_of(gains, [*TREATMENT_KEYS, "layer"], sort=False)
     ]
     table = pd.DataFrame(rows)
     # one seed has no interval: its curve cannot be shown to have levelled off

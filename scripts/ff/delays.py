@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ff.stats import ALPHA, SERIES_KEYS, TREATMENT_KEYS, accuracy_curves, holm, mean_over_seeds
+from ff.stats import (
+    ALPHA,
+    SERIES_KEYS,
+    TREATMENT_KEYS,
+    accuracy_curves,
+    groups_of,
+    holm,
+    mean_over_seeds,
+)
 
 
 def time_to_fraction(
@@ -51,10 +59,9 @@ def layer_delays(metrics: pd.DataFrame, fractions: list[float]) -> pd.DataFrame:
     (`time_to_q`) and of the gain since the first evaluation (`gain_to_q`), and the time of
     steepest gain (long: measure, value; times in epochs)."""
     rows = []
-    for keys, curve in accuracy_curves(metrics).groupby([*TREATMENT_KEYS, "seed"]):
+    for run, curve in groups_of(accuracy_curves(metrics), [*TREATMENT_KEYS, "seed"]):
         curve = curve.sort_values("epoch")
         epochs = curve.epoch.to_numpy()
-        run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
         for layer in range(1, run["depth"] + 1):
             accuracy = curve[str(layer)].to_numpy()
             base = run | {"layer": layer}
@@ -83,9 +90,9 @@ def depth_delay_tests(delays: pd.DataFrame) -> pd.DataFrame:
     against the one below. Holm-adjusted within each series and measure, separately for the
     Page tests (one per treatment) and for the adjacent-layer tests."""
     rows = []
-    for keys, group in delays.groupby([*TREATMENT_KEYS, "measure"]):
+    for treatment, group in groups_of(delays, [*TREATMENT_KEYS, "measure"]):
         table = group.pivot(index="seed", columns="layer", values="value").sort_index(axis=1)
-        base = dict(zip([*TREATMENT_KEYS, "measure"], keys, strict=True)) | {"seeds": len(table)}
+        base = treatment | {"seeds": len(table)}
         layers = list(table.columns)
         if len(layers) >= 3 and len(table) >= 2:
             page = stats.page_trend_test(table.to_numpy())
@@ -141,11 +148,10 @@ def run_trends(delays: pd.DataFrame) -> pd.DataFrame:
     `tied` marks)."""
     rows = []
     deep = delays[delays.depth > 1]
-    for keys, block in deep.groupby([*SERIES_KEYS, "measure", "treatment", "seed"]):
+    for run, block in groups_of(deep, [*SERIES_KEYS, "measure", "treatment", "seed"]):
         block = block.sort_values("layer")
         rho = layer_order_rho(block.layer, block.value)
-        rows.append(dict(zip([*SERIES_KEYS, "measure", "treatment", "seed"], keys, strict=True))
-                    | {"rho": rho, "tied": np.ptp(block.value) == 0})  # fmt: skip
+        rows.append(run | {"rho": rho, "tied": np.ptp(block.value) == 0})
     columns = [*SERIES_KEYS, "measure", "treatment", "seed", "rho", "tied"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -169,10 +175,10 @@ def overall_trend(delays: pd.DataFrame, verdict) -> pd.DataFrame:
     interval; ff.hypotheses)."""
     per_seed = seed_delay_trends(delays)
     rows = []
-    for keys, group in per_seed.groupby([*SERIES_KEYS, "measure"]):
+    for series, group in groups_of(per_seed, [*SERIES_KEYS, "measure"]):
         result = mean_over_seeds(group.rho.to_numpy())
         rows.append(
-            dict(zip([*SERIES_KEYS, "measure"], keys, strict=True))
+            series
             | {"runs": int(group.runs.sum()), "tied_runs": int(group.tied.sum())}
             | {"mean_rho": result.pop("estimate")}
             | result

@@ -43,6 +43,13 @@ SERIES_KEYS = [
 TREATMENT_KEYS = [*SERIES_KEYS, "treatment", "depth", "width", "epochs"]
 
 
+def groups_of(frame: pd.DataFrame, names: list[str], sort: bool = True):
+    """(keys, group) for each group of `frame` by the columns `names`, the keys as a dict by
+    column name (groups in key order, or in order of appearance with sort=False)."""
+    for keys, group in frame.groupby(names, sort=sort):
+        yield dict(zip(names, keys, strict=True)), group
+
+
 def accuracy_by_definition(metrics: pd.DataFrame) -> pd.DataFrame:
     """The tidy rows of every layer's and the model's accuracy under each definition that a
     treatment measures both of (long, with a `definition` column; `metric` as measured)."""
@@ -159,10 +166,9 @@ def per_seed_correlations(curves: pd.DataFrame) -> pd.DataFrame:
     """Per treatment, seed, layer and kind: r of layer with model accuracy, on levels and on
     first differences across the evaluation points (training points only: epoch > 0)."""
     rows = []
-    for keys, curve in curves[curves.epoch > 0].groupby([*TREATMENT_KEYS, "seed"]):
+    for run, curve in groups_of(curves[curves.epoch > 0], [*TREATMENT_KEYS, "seed"]):
         curve = curve.sort_values("epoch")
         model = curve["model"].to_numpy()
-        run = dict(zip([*TREATMENT_KEYS, "seed"], keys, strict=True))
         for layer in layer_columns(run["depth"]):
             values = curve[layer].to_numpy()
             for kind in CORRELATIONS:
@@ -195,11 +201,9 @@ def layer_correlation(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     curves = curves[curves.depth > 1]  # with one layer, the model is that layer
     per_seed = per_seed_correlations(curves)
     rows = []
-    for keys, group in per_seed.groupby([*TREATMENT_KEYS, "layer", "basis", "kind"]):
-        base = dict(zip([*TREATMENT_KEYS, "layer", "basis", "kind"], keys, strict=True))
+    for base, group in groups_of(per_seed, [*TREATMENT_KEYS, "layer", "basis", "kind"]):
         rows.append(base | pool_across_seeds(group.r.to_numpy()))
-    for keys, curve in curves.groupby(TREATMENT_KEYS):
-        treatment = dict(zip(TREATMENT_KEYS, keys, strict=True))
+    for treatment, curve in groups_of(curves, TREATMENT_KEYS):
         for basis, epoch in fixed_points(curve.epoch.unique()).items():
             at = curve[np.isclose(curve.epoch, epoch)]
             for layer in layer_columns(treatment["depth"]):
@@ -238,10 +242,10 @@ def first_layer_correlation(per_seed: pd.DataFrame, verdict) -> pd.DataFrame:
     `verdict` of the interval on z (ff.hypotheses)."""
     rows = []
     groups = [*SERIES_KEYS, "basis", "kind"]
-    for keys, group in seed_first_layer_correlations(per_seed).groupby(groups):
+    for series, group in groups_of(seed_first_layer_correlations(per_seed), groups):
         on_z = mean_over_seeds(group.z.to_numpy())
         rows.append(
-            dict(zip(groups, keys, strict=True))
+            series
             | {"treatments": int(group.treatments.max())}
             | back_transformed(on_z)
             | {"verdict": verdict(on_z["ci_low"], on_z["ci_high"])}
@@ -275,14 +279,13 @@ def seed_trend_slopes(per_seed: pd.DataFrame) -> pd.DataFrame:
     Series whose seeds do not vary both are left out."""
     rows = []
     groups = [*SERIES_KEYS, "basis", "kind", "seed"]
-    for keys, group in per_seed[per_seed.depth > 1].dropna(subset=["r"]).groupby(groups):
+    for seed, group in groups_of(per_seed[per_seed.depth > 1].dropna(subset=["r"]), groups):
         depths = (group.depth.to_numpy()[:, None] == np.unique(group.depth)).astype(float)
         design = np.column_stack([depths, group.layer, np.log2(group.width)])
-        identifiable = group.layer.nunique() > 1 and group.width.nunique() > 1
-        if not identifiable or np.linalg.matrix_rank(design) < design.shape[1]:
+        if np.linalg.matrix_rank(design) < design.shape[1]:  # one layer or one width, say
             continue
         coef, _, _ = ols(design, fisher_z(group.r.to_numpy()))
-        base = dict(zip(groups, keys, strict=True)) | {"points": len(group)}
+        base = seed | {"points": len(group)}
         for index, predictor in enumerate(TREND_PREDICTORS, start=depths.shape[1]):
             rows.append(base | {"predictor": predictor, "slope": float(coef[index])})
     return pd.DataFrame(rows, columns=[*groups, "points", "predictor", "slope"])
@@ -296,16 +299,14 @@ def correlation_trends(per_seed: pd.DataFrame, verdicts: dict) -> pd.DataFrame:
     (`verdicts`, by predictor; ff.hypotheses)."""
     rows = []
     groups = [*SERIES_KEYS, "basis", "kind", "predictor"]
-    for keys, group in seed_trend_slopes(per_seed).groupby(groups, sort=False):
+    for series, group in groups_of(seed_trend_slopes(per_seed), groups, sort=False):
         result = mean_over_seeds(group.slope.to_numpy())
         rows.append(
-            dict(zip(groups, keys, strict=True))
-            | {"points": int(group.points.max()), "slope": result.pop("estimate")}
-            | result
+            series | {"points": int(group.points.max()), "slope": result.pop("estimate")} | result
         )
     # a study with one width or one depth per series has no trend: the table's columns still
-    columns = [*groups, "points", "slope", "ci_low", "ci_high", "p_value", "seeds", "verdict"]
-    table = pd.DataFrame(rows, columns=columns[:-1])
+    columns = [*groups, "points", "slope", "ci_low", "ci_high", "p_value", "seeds"]
+    table = pd.DataFrame(rows, columns=columns)
     table["verdict"] = [
         verdicts[row.predictor](row.ci_low, row.ci_high) for row in table.itertuples()
     ]
