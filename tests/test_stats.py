@@ -1290,6 +1290,10 @@ def test_summary_states_each_verdict_from_the_tables():
         correlations,
         hypotheses.h3_table(trend_seeds),
         part_whole_check(runs, per_seed),
+        delay_fraction=0.9,
+        kind="pearson",
+        window=0.2,
+        tolerance=0.01,
     ).split("\n")
     starts = [
         "| H1: deeper layers learn later | mnist | this project's Adam recipe and label "

@@ -284,7 +284,7 @@ def headline_answers(answers: pd.DataFrame, delay_fraction: float) -> pd.DataFra
         headline_rows(answers, training).assign(name=training.headline_text, order=index)
         for index, training in enumerate(HEADLINES)
     ]
-    table = pd.concat(parts) if parts else answers.iloc[:0].assign(name="", order=0)
+    table = pd.concat(parts)  # HEADLINES is never empty (ff.trainings)
     claims = {hypothesis: index for index, hypothesis in enumerate(HYPOTHESES)}
     measures = {
         measure.name: index
@@ -293,7 +293,7 @@ def headline_answers(answers: pd.DataFrame, delay_fraction: float) -> pd.DataFra
     }
     return table.assign(
         claim_order=table.hypothesis.map(claims), measure_order=table.measure.map(measures)
-    ).sort_values(["claim_order", "dataset", "order", "measure_order"], kind="stable")
+    ).sort_values(["claim_order", "dataset", "order", "measure_order"])
 
 
 def effect_text(row: pd.Series) -> str:
@@ -350,9 +350,7 @@ def convergence_cell(row: pd.Series) -> str:
     return f"**no**: {treatments - converged} of {treatments} still rising"
 
 
-def answers_intro(
-    delay_fraction: float, kind: str, window: float = 0.2, tolerance: float = 0.01
-) -> list[str]:
+def answers_intro(delay_fraction: float, kind: str, window: float, tolerance: float) -> list[str]:
     time, gain, steepest = (m.text for m in HYPOTHESES["H1"].measures(delay_fraction))
     levels, differences = (m.text for m in HYPOTHESES["H2"].measures(delay_fraction))
     rules = "; ".join(f"{h.id}: {h.rule_text}" for h in HYPOTHESES.values())
@@ -450,10 +448,10 @@ def summary_markdown(
     correlations: pd.DataFrame,
     trends: pd.DataFrame,
     part_whole: pd.DataFrame,
-    delay_fraction: float = 0.9,
-    kind: str = "pearson",
-    window: float = 0.2,
-    tolerance: float = 0.01,
+    delay_fraction: float,
+    kind: str,
+    window: float,
+    tolerance: float,
 ) -> str:
     lines = [
         "# Summary of the hypothesis tests",
