@@ -224,5 +224,9 @@ def heatmap_cells(rows: pd.DataFrame, kind: str) -> alt.LayerChart:
 def save_chart(chart: alt.Chart, svg: str, png: str, html: str) -> None:
     """SVG and PNG through vl-convert (offline), and a self-contained interactive HTML."""
     chart.save(svg)
-    chart.save(png, scale_factor=PNG_SCALE)
+    save_png(chart, png)
     chart.save(html, inline=True)
+
+
+def save_png(chart: alt.Chart, png: str) -> None:
+    chart.save(png, scale_factor=PNG_SCALE)
