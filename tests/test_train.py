@@ -1,9 +1,13 @@
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import ROOT
 
 from ff.config import TrainSettings, Treatment
 from ff.device import configure_torch
@@ -141,3 +145,16 @@ def test_bfloat16_products_learn_as_well_as_float32(mnist_splits, matmul_precisi
         final[precision] = h[(h.split == "test") & (h.layer == "model")].accuracy.mean()
     assert final["medium"] > 0.4
     assert abs(final["medium"] - final["highest"]) < 0.03, final
+
+
+@pytest.mark.slow  # a fresh process, to see what configure_torch imports
+def test_a_job_s_torch_is_deterministic_without_loading_the_compiler():
+    # torch.use_deterministic_algorithms imports torch.compile's stack (1.3 s of each job)
+    code = (
+        "import sys, torch; from ff.device import configure_torch; configure_torch(1); "
+        "print(torch.are_deterministic_algorithms_enabled(), torch.get_num_threads(), "
+        "'torch._inductor' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.stdout.split() == ["True", "1", "False"], result.stderr

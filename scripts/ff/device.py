@@ -73,7 +73,9 @@ def configure_torch(threads: int, matmul_precision: str = "highest") -> None:
     training.matmul_precision: `high` allows TF32 on CUDA, `medium` also bfloat16 products on
     CPUs that have them)."""
     torch.set_num_threads(max(1, min(threads, len(os.sched_getaffinity(0)))))
-    torch.use_deterministic_algorithms(True)
+    # torch.use_deterministic_algorithms(True) also imports torch.compile's stack to set its
+    # flag there (1.3 s of every job's start); nothing here compiles: the eager flag alone
+    torch._C._set_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
     torch.set_float32_matmul_precision(matmul_precision)
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
