@@ -63,7 +63,9 @@ def workflow_config(*paths: Path) -> dict:
 
 
 TINY = workflow_config(ROOT / "tests/config/tiny.yaml")
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+# a training job takes every core given with --cores (Snakefile's training_threads); the test
+# studies' jobs are mostly Python's start-up, so two run at once on 2 cores
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--set-threads", "train_seeds=1"]
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -105,8 +107,8 @@ def tiny_run(tmp_path_factory) -> Path:
 SECOND = ["--configfile", "tests/config/tiny.yaml", "tests/config/second.yaml"]
 
 
-def study_files(workdir: Path, study: str) -> dict[str, bytes]:
-    folder = workdir / "results" / study
+def study_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a study's results folder by its path there."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
@@ -114,7 +116,50 @@ def study_files(workdir: Path, study: str) -> dict[str, bytes]:
 def two_studies(tiny_run):
     """The second study (tests/config/second.yaml) run, then `compare`, in the tiny study's
     checkout; the tiny study's files from before."""
-    before = study_files(tiny_run, "tiny")
+    before = study_files(tiny_run / "results/tiny")
     snakemake(tiny_run, "--cores", "2", *SECOND)
     snakemake(tiny_run, "--cores", "1", "compare")
     return tiny_run, before
+
+
+CLUSTER = ROOT / "tests/cluster"
+
+
+def can_start_slurm() -> bool:
+    return os.geteuid() == 0  # packages, /etc/slurm and the daemons
+
+
+@pytest.fixture(scope="session")
+def slurm():
+    """A single-node SLURM cluster, started by slurm_up.sh and stopped at the end."""
+    if not can_start_slurm():
+        pytest.skip("starting a SLURM cluster needs root (packages, /etc/slurm)")
+    subprocess.run(["bash", CLUSTER / "slurm_up.sh"], check=True, timeout=300)
+    yield
+    subprocess.run(["bash", CLUSTER / "slurm_down.sh"], check=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def cluster_run(slurm, tmp_path_factory) -> Path:
+    """The second study run through SLURM with tests/cluster/profile, in its own copy."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("cluster"))
+    shutil.copytree(CLUSTER / "profile", workdir / "tests/cluster/profile")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    # SIGINT, not SIGTERM: Snakemake then cancels its SLURM jobs instead of waiting for them
+    command = ["timeout", "-s", "INT", "1200", sys.executable, "-m", "snakemake"]
+    command += ["all", "--profile", "tests/cluster/profile", *SECOND]
+    result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-10000:]
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def second_study_again(request, two_studies) -> Path:
+    """The second study's folder from another run on this machine with the same threads:
+    the SLURM cluster's (tests/cluster) where this machine can start one, else one here under
+    another name."""
+    if can_start_slurm():
+        return request.getfixturevalue("cluster_run") / "results/second"
+    workdir, _ = two_studies
+    snakemake(workdir, "--cores", "2", *SECOND, "--config", "study=again")
+    return workdir / "results/again"

@@ -76,7 +76,8 @@ def test_local_source_accepts_gzipped_idx_and_verifies(mnist_raw_dir, tmp_path):
     local = tmp_path / "local"
     local.mkdir()
     for name in data.RAW_FILES:
-        (local / f"{name}.gz").write_bytes(gzip.compress((mnist_raw_dir / name).read_bytes()))
+        raw = (mnist_raw_dir / name).read_bytes()
+        (local / f"{name}.gz").write_bytes(gzip.compress(raw, compresslevel=1))
     data.fetch_raw("mnist", "local", tmp_path / "out", local_dir=str(local))
     # a local folder holding other data is refused by the checksum
     data.write_idx(local / "t10k-labels-idx1-ubyte", np.zeros(10_000, np.uint8))

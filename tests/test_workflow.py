@@ -15,7 +15,6 @@ import torch
 import yaml
 from conftest import (
     ROOT,
-    SECOND,
     SNAKEMAKE,
     TINY,
     copy_workflow,
@@ -88,7 +87,7 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
         run = json.loads((folder / "run.json").read_text())
         assert run["seeds"] == seeds and run["device"].startswith("cpu")
         assert {"torch", "python", "snakemake"} <= set(run["versions"])
-        assert len(run["jobs"]) == 2  # tiny.yaml trains at most 2 seeds per job
+        assert len(run["jobs"]) == 1  # chunks of seeds: the second study's test
         assert all(len(job["seconds_per_epoch"]) == epochs for job in run["jobs"])
         assert not list(folder.glob("seeds*/checkpoint.pt"))
         assert ("trunk_of" in run) == (treatment.shares_trunk and depth < max(TINY["depths"]))
@@ -96,7 +95,7 @@ def test_every_treatment_has_its_training_outputs(tiny_run):
 
 @pytest.mark.slow
 def test_training_logs_a_line_per_epoch(tiny_run):
-    log = (tiny_run / "logs/tiny/train_seeds/mnist-d3-w32/seeds0-1.log").read_text()
+    log = (tiny_run / "logs/tiny/train_seeds/mnist-d3-w32/seeds0-2.log").read_text()
     assert log.count("validation model accuracy") == TINY["epochs"][0]
 
 
@@ -162,7 +161,7 @@ def test_the_footprint_bounds_what_the_tiny_study_wrote(tiny_run):
 @pytest.mark.slow
 def test_a_second_study_leaves_the_first_intact_and_compare_sets_them_side_by_side(two_studies):
     workdir, before = two_studies
-    assert study_files(workdir, "tiny") == before
+    assert study_files(workdir / "results/tiny") == before
     assert (workdir / "results/second/stats/summary.md").exists()
     table = pd.read_csv(workdir / "results/compare/answers.tsv", sep="\t")
     assert set(table.study) == {"second", "tiny"}
@@ -176,25 +175,45 @@ def test_a_second_study_leaves_the_first_intact_and_compare_sets_them_side_by_si
 
 
 @pytest.mark.slow
-def test_the_same_study_rerun_is_bit_identical(two_studies):
-    # the second study's design again under another name, on the same machine and threads:
-    # histories, tables and figures byte for byte, predictions and weights value for value
-    # (run.json holds timings; the HTML figures, random element ids)
+def test_the_same_study_rerun_is_bit_identical(two_studies, second_study_again):
+    # the second study's design run again on the same machine and threads (through SLURM where
+    # the cluster test runs): histories, tables and figures byte for byte, predictions and
+    # weights value for value (run.json holds timings; the HTML figures, random element ids)
     workdir, _ = two_studies
-    snakemake(workdir, "--cores", "2", *SECOND, "--config", "study=again")
-    first, second = study_files(workdir, "second"), study_files(workdir, "again")
+    first_folder, second_folder = workdir / "results/second", second_study_again
+    first, second = study_files(first_folder), study_files(second_folder)
     assert first.keys() == second.keys()
     compared = [name for name in first if not name.endswith((".html", "run.json", ".npz", ".pt"))]
     assert [name for name in compared if first[name] != second[name]] == []
     assert any(name.endswith("history.tsv") for name in compared)
     assert any(name.endswith(".png") for name in compared)
     for name in (n for n in first if n.endswith(".npz")):
-        a, b = np.load(workdir / "results/second" / name), np.load(workdir / "results/again" / name)
+        a, b = np.load(first_folder / name), np.load(second_folder / name)
         assert all(np.array_equal(a[key], b[key]) for key in a.files), name
     for name in (n for n in first if n.endswith(".pt")):
-        a = torch.load(workdir / "results/second" / name, weights_only=True)
-        b = torch.load(workdir / "results/again" / name, weights_only=True)
+        a = torch.load(first_folder / name, weights_only=True)
+        b = torch.load(second_folder / name, weights_only=True)
         assert all(torch.equal(x, y) for x, y in zip(a["weights"], b["weights"], strict=True))
+
+
+@pytest.mark.slow
+def test_seed_chunks_trained_apart_are_joined_in_seed_order(two_studies):
+    # the second study trains its 3 seeds in chunks of 2 and 1 (depth 1: cut from depth 2's)
+    workdir, _ = two_studies
+    for treatment in ("mnist-d2-w16-paper", "mnist-d1-w16-paper"):
+        folder = workdir / "results/second/train" / treatment
+        run = json.loads((folder / "run.json").read_text())
+        assert [job["seeds"] for job in run["jobs"]] == [[0, 1], [2]]
+        assert run["seeds"] == [0, 1, 2]
+        history = pd.read_csv(folder / "history.tsv", sep="\t")
+        assert history.seed.drop_duplicates().tolist() == [0, 1, 2]
+        with np.load(folder / "predictions.npz") as predictions:
+            assert predictions["seeds"].tolist() == [0, 1, 2]
+            assert predictions["validation"].shape[0] == predictions["test"].shape[0] == 3
+        weights = torch.load(folder / "weights.pt", weights_only=True)
+        assert weights["seeds"] == [0, 1, 2]
+        assert all(w.shape[0] == 3 for w in weights["weights"])
+        assert weights["readout"].shape[0] == 3
 
 
 @pytest.mark.slow
@@ -205,7 +224,7 @@ def test_a_config_that_claims_a_study_with_another_grid_is_refused(two_studies):
     assert result.returncode != 0
     assert "study 'tiny': results/tiny/study.yaml holds a study run with another design " in output
     assert "(it differs in seeds)" in output
-    assert study_files(workdir, "tiny") == before
+    assert study_files(workdir / "results/tiny") == before
 
 
 @pytest.mark.slow
@@ -371,16 +390,17 @@ def figures_deleted(tiny_run, tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("figure", FIGURES)
-def test_a_deleted_figure_is_planned_alone(figures_deleted, figure):
-    plan = snakemake(figures_deleted, "-n", figure)
-    assert planned_jobs(plan.stdout + plan.stderr) == {figure: 1}
+def test_deleted_figures_are_planned_alone(figures_deleted):
+    # all figure rules asked for at once: a figure that needed any other job (a table, a
+    # training) would bring it into the plan
+    plan = snakemake(figures_deleted, "-n", *FIGURES)
+    assert planned_jobs(plan.stdout + plan.stderr) == dict.fromkeys(FIGURES, 1)
 
 
 @pytest.mark.slow
 def test_a_deleted_figure_is_rebuilt_by_its_rule(figures_deleted):
     # every figure's drawing is tested by the run itself; that its rule alone redraws it, on
-    # one figure (the plans above show that each rule needs nothing else)
+    # one figure (the plan above shows that each rule needs nothing else)
     snakemake(figures_deleted, "--cores", "1", "fig_depth_delay")
     assert (figures_deleted / "results/tiny/figures/fig_depth_delay.png").exists()
     assert not (figures_deleted / "results/tiny/figures/fig_layer_curves.png").exists()
@@ -494,9 +514,9 @@ def test_only_random_negatives_need_negatives_files(tmp_path):
         kind = next((k for k in ("hard", "backprop") if treatment.endswith(f"-{k}")), "random")
         needs[kind].append(job.split("output:")[0])
     hard, backprop, random = needs["hard"], needs["backprop"], needs["random"]
-    # jobs (2 seed chunks each), both data sets: hard with both schedules on variant_grid's
-    # one depth and width (2), random: each recipe's depth-3 network per width (2 x 2; depth 1
-    # is cut from its trunk, rule trunk_seeds) and greedy there (1), backprop there (1)
-    assert (len(hard), len(random), len(backprop)) == (2 * 2 * 2, 2 * 5 * 2, 2 * 1 * 2)
+    # jobs per data set (2): hard with both schedules on variant_grid's one depth and width
+    # (2), random: each recipe's depth-3 network per width (2 x 2; depth 1 is cut from its
+    # trunk, rule trunk_seeds) and greedy there (1), backprop there (1)
+    assert (len(hard), len(random), len(backprop)) == (2 * 2, 2 * 5, 2 * 1)
     assert not any("results/tiny/negatives" in inputs for inputs in hard + backprop)
     assert all("results/tiny/negatives" in inputs for inputs in random)
