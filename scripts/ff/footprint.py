@@ -21,7 +21,8 @@ SPLITS = 2  # history rows for the validation and the training split at each eva
 
 
 def evaluations(treatment: Treatment, settings: TrainSettings) -> int:
-    """Validation evaluations of a run: one before training, `evals_per_epoch` an epoch."""
+    """Validation evaluations of a run, at most: one before training, `evals_per_epoch` an
+    epoch (ff.loop.evaluation_steps drops repeats where an epoch has fewer steps)."""
     return 1 + treatment.total_epochs * settings.evals_per_epoch
 
 

@@ -80,8 +80,8 @@ def part_whole_check(
         {name: seed_first_layer_z(table, kind) for name, table in models.items()}, axis=1
     )
     rows = []
-    for keys, group in paired.groupby(level=[*stats.SERIES_KEYS, "basis"]):
-        base = dict(zip([*stats.SERIES_KEYS, "basis"], keys, strict=True)) | {"kind": kind}
+    for keys, group in stats.groups_of(paired, [*stats.SERIES_KEYS, "basis"]):  # index levels
+        base = keys | {"kind": kind}
         for name in MODELS:
             rows.append(base | {"model": name} | estimate_row(group[name].dropna(), as_r=True))
         both = group.dropna()

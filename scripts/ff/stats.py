@@ -44,8 +44,8 @@ TREATMENT_KEYS = [*SERIES_KEYS, "treatment", "depth", "width", "epochs"]
 
 
 def groups_of(frame: pd.DataFrame, names: list[str], sort: bool = True):
-    """(keys, group) for each group of `frame` by the columns `names`, the keys as a dict by
-    column name (groups in key order, or in order of appearance with sort=False)."""
+    """(keys, group) for each group of `frame` by the columns (or index levels) `names`, the
+    keys as a dict by name (groups in key order, or in order of appearance with sort=False)."""
     for keys, group in frame.groupby(names, sort=sort):
         yield dict(zip(names, keys, strict=True)), group
 
