@@ -3,12 +3,14 @@ a shallower treatment is cut from the deeper one's run, its trunk (rule trunk_se
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
+from ff.chunks import join_chunks, join_weights
 from ff.config import TrainSettings, Treatment, trunk_depths, trunks
 from ff.forward_forward import TrainInputs
 from ff.jobs import TRAIN_OUTPUTS
@@ -100,9 +102,57 @@ def test_only_what_shares_its_first_layers_is_cut_from_a_trunk():
     assert trunk_depths(grid, Treatment("mnist", 4, 8, negatives="hard")) == ()
 
 
-def test_joining_seed_chunks_keeps_a_recipes_own_weights(tmp_path):
-    from ff.outputs import merge_weights
+def write_chunk(folder, seeds) -> dict:
+    """A training job's outputs for `seeds`, with values that tell the seeds apart."""
+    folder.mkdir()
+    paths = {name: str(folder / file) for name, file in TRAIN_OUTPUTS.items()}
+    history = pd.DataFrame({"seed": seeds, "epoch": 1, "layer": "model", "accuracy": 0.5})
+    history.to_csv(paths["history"], sep="\t", index=False)
+    np.savez_compressed(
+        paths["predictions"],
+        validation=np.full((len(seeds), 2, 3, 5), seeds[0], np.uint8),
+        epochs=np.array([0.0, 1.0]),
+        test=np.full((len(seeds), 3, 7), seeds[0], np.uint8),
+        seeds=np.array(seeds),
+    )
+    weights = [torch.full((len(seeds), 3, 4), float(seeds[0]))]
+    torch.save({"seeds": seeds, "weights": weights, "biases": [torch.zeros(len(seeds), 4)]},
+               paths["weights"])  # fmt: skip
+    run = {"treatment": "t", "seeds": seeds, "device": "cpu", "seconds_per_epoch": [1.0],
+           "evaluation_seconds": 0.5, "resumed_from_epoch": None, "versions": {}}  # fmt: skip
+    Path(paths["run"]).write_text(json.dumps(run))
+    return paths
 
+
+def test_one_chunk_is_the_treatment_s_outputs_byte_for_byte(tmp_path):
+    chunk = write_chunk(tmp_path / "seeds0-2", [0, 1, 2])
+    out = {name: str(tmp_path / file) for name, file in TRAIN_OUTPUTS.items()}
+    join_chunks({name: [path] for name, path in chunk.items()}, out)
+    for name in ("history", "predictions", "weights"):
+        assert Path(out[name]).read_bytes() == Path(chunk[name]).read_bytes()
+    run = json.loads(Path(out["run"]).read_text())
+    assert run["seeds"] == [0, 1, 2] and run["treatment"] == "t"
+    assert run["jobs"] == [{"seeds": [0, 1, 2], "device": "cpu", "seconds_per_epoch": [1.0],
+                            "evaluation_seconds": 0.5, "resumed_from_epoch": None}]  # fmt: skip
+
+
+def test_seed_chunks_are_joined_along_the_seed_axis(tmp_path):
+    chunks = [write_chunk(tmp_path / "seeds0-1", [0, 1]), write_chunk(tmp_path / "seeds2-2", [2])]
+    out = {name: str(tmp_path / file) for name, file in TRAIN_OUTPUTS.items()}
+    join_chunks({name: [chunk[name] for chunk in chunks] for name in TRAIN_OUTPUTS}, out)
+    assert read_table(out["history"]).seed.tolist() == [0, 1, 2]
+    with np.load(out["predictions"]) as predictions:
+        assert predictions["seeds"].tolist() == [0, 1, 2]
+        assert predictions["validation"][:, 0, 0, 0].tolist() == [0, 0, 2]
+        assert predictions["test"][:, 0, 0].tolist() == [0, 0, 2]
+        assert predictions["epochs"].tolist() == [0.0, 1.0]
+    weights = torch.load(out["weights"], weights_only=True)
+    assert weights["seeds"] == [0, 1, 2] and weights["weights"][0][:, 0, 0].tolist() == [0, 0, 2]
+    run = json.loads(Path(out["run"]).read_text())
+    assert run["seeds"] == [0, 1, 2] and [job["seeds"] for job in run["jobs"]] == [[0, 1], [2]]
+
+
+def test_joining_seed_chunks_keeps_a_recipes_own_weights(tmp_path):
     chunks = []
     for first in (0, 2):
         path = tmp_path / f"weights{first}.pt"
@@ -117,7 +167,7 @@ def test_joining_seed_chunks_keeps_a_recipes_own_weights(tmp_path):
         )
         chunks.append(str(path))
     out = tmp_path / "weights.pt"
-    merge_weights(chunks, str(out))
+    join_weights(chunks, str(out))
     merged = torch.load(out, weights_only=True)
     assert merged["seeds"] == [0, 1, 2, 3]
     assert merged["readout"].shape == (4, 4, 10) and merged["readout"][2:].eq(2).all()

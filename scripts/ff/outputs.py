@@ -1,4 +1,5 @@
-"""Writing and merging a treatment's training outputs (history, predictions, weights, run)."""
+"""Writing a treatment's training outputs (history, predictions, weights, run), and a trunk's
+from the deeper network's; ff.chunks joins seed chunks."""
 
 from __future__ import annotations
 
@@ -109,49 +110,3 @@ def trunk_outputs(trained: dict, depth: int, paths: dict, run_info: dict) -> Non
 
 def load_weights(path: Path) -> dict:
     return torch.load(path, weights_only=True)
-
-
-def merge_outputs(chunks: dict[str, list[str]], paths: dict) -> None:
-    """Concatenate seed chunks (inputs grouped by file name) along the seed axis."""
-    write_table(pd.concat([read_table(path) for path in chunks["history"]]), paths["history"])
-
-    archives = [dict(np.load(path)) for path in chunks["predictions"]]
-    np.savez_compressed(
-        paths["predictions"],
-        validation=np.concatenate([a["validation"] for a in archives]),
-        epochs=archives[0]["epochs"],
-        test=np.concatenate([a["test"] for a in archives]),
-        seeds=np.concatenate([a["seeds"] for a in archives]),
-    )
-
-    merge_weights(chunks["weights"], paths["weights"])
-
-    runs = [json.loads(Path(path).read_text()) for path in chunks["run"]]
-    merged = {**runs[0], "seeds": [seed for run in runs for seed in run["seeds"]]}
-    merged["jobs"] = [
-        {
-            key: run[key]
-            for key in (
-                "seeds",
-                "device",
-                "seconds_per_epoch",
-                "evaluation_seconds",
-                "resumed_from_epoch",
-            )
-        }
-        for run in runs
-    ]
-    Path(paths["run"]).write_text(json.dumps(merged, indent=2) + "\n")
-
-
-def merge_weights(paths: list[str], out: str) -> None:
-    """Seed chunks' weights.pt joined along the seed axis."""
-    parts = [load_weights(path) for path in paths]
-    merged = {
-        "seeds": [seed for part in parts for seed in part["seeds"]],
-        "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts), strict=True)],
-        "biases": [torch.cat(bs) for bs in zip(*(p["biases"] for p in parts), strict=True)],
-    }
-    for key in parts[0].keys() - merged.keys():  # a recipe's own, seed axis first (read-out)
-        merged[key] = torch.cat([part[key] for part in parts])
-    torch.save(merged, out)
