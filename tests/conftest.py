@@ -68,14 +68,19 @@ TINY = workflow_config(ROOT / "tests/config/tiny.yaml")
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--set-threads", "train_seeds=1"]
 
 
+def workflow_env() -> dict:
+    """The environment with this interpreter's bin/ first: the workflow's scripts and the
+    SLURM plugin's jobs find the same Python and Snakemake as the tests."""
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     result = subprocess.run(
         [*SNAKEMAKE, "--configfile", "tests/config/tiny.yaml", *args],
         cwd=workdir,
         capture_output=True,
         text=True,
-        env=env,
+        env=workflow_env(),
     )
     if check and result.returncode != 0:
         pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -144,11 +149,12 @@ def cluster_run(slurm, tmp_path_factory) -> Path:
     """The second study run through SLURM with tests/cluster/profile, in its own copy."""
     workdir = copy_workflow(tmp_path_factory.mktemp("cluster"))
     shutil.copytree(CLUSTER / "profile", workdir / "tests/cluster/profile")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     # SIGINT, not SIGTERM: Snakemake then cancels its SLURM jobs instead of waiting for them
     command = ["timeout", "-s", "INT", "1200", sys.executable, "-m", "snakemake"]
     command += ["all", "--profile", "tests/cluster/profile", *SECOND]
-    result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        command, cwd=workdir, env=workflow_env(), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-10000:]
     return workdir
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import copy_workflow
+from conftest import copy_workflow, workflow_env
 
 from ff.config import TrainSettings, Treatment
 from ff.data import load_splits
@@ -27,18 +27,16 @@ SLOW = "results/resume/train/mnist-d2-w200"
 
 
 def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     return subprocess.run(
         [sys.executable, "-m", "snakemake", *args, *RESUME],
-        cwd=workdir, capture_output=True, text=True, env=env, timeout=600,
+        cwd=workdir, capture_output=True, text=True, env=workflow_env(), timeout=600,
     )  # fmt: skip
 
 
 def start(workdir: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     return subprocess.Popen(
         [sys.executable, "-m", "snakemake", *args, *RESUME],
-        cwd=workdir, env=env, start_new_session=True,
+        cwd=workdir, env=workflow_env(), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 

@@ -48,7 +48,9 @@ def join_weights(paths: list[str], out: str) -> None:
     """Seed chunks' weights.pt joined along the seed axis."""
     import torch
 
-    parts = [torch.load(path, weights_only=True) for path in paths]
+    from ff.outputs import load_weights
+
+    parts = [load_weights(path) for path in paths]
     joined = {
         "seeds": [seed for part in parts for seed in part["seeds"]],
         "weights": [torch.cat(ws) for ws in zip(*(p["weights"] for p in parts), strict=True)],

@@ -8,13 +8,11 @@ the workflow runs with tests/cluster/profile, a test variant of profiles/slurm/c
 only the daemons slurm_up.sh started.
 """
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, workflow_config
+from conftest import ROOT, workflow_config, workflow_env
 
 from ff.config import treatments, trunks
 
@@ -42,8 +40,7 @@ def test_training_jobs_ran_as_slurm_jobs_with_a_gpu(cluster_run):
 def test_the_slurm_profile_plans_the_whole_study_from_the_repository_root():
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--profile", "profiles/slurm", "-n", "--forceall"],
-        cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+        cwd=ROOT, capture_output=True, text=True, env=workflow_env(),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     jobs = result.stdout.split("Job stats:")[1]
